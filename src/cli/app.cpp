@@ -1,0 +1,7 @@
+#include "cli/app.h"
+
+namespace jobtuner::cli {
+
+int run(int, char**) { return 0; }
+
+}  // namespace jobtuner::cli

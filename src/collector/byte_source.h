@@ -1,0 +1,33 @@
+#pragma once
+
+// A stream of decompressed bytes from one file, whatever its codec.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "collector/log_layout.h"
+
+namespace jobtuner::collector {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to `capacity` bytes into `buffer`; returns 0 only at the end of the stream.
+  /// A damaged stream ends early: read() returns 0 and damage() describes what went wrong.
+  virtual size_t read(char* buffer, size_t capacity) = 0;
+  /// Empty while the stream is intact; otherwise what was wrong (e.g. "zstd frame is truncated").
+  virtual const std::string& damage() const = 0;
+  /// Compressed bytes consumed so far (equal to the bytes returned for plain files).
+  virtual uint64_t rawBytesRead() const = 0;
+};
+
+/// Opens `path` decoding `codec`. Throws core::UserError if the file cannot be opened, and for
+/// codecs not supported yet.
+std::unique_ptr<ByteSource> openByteSource(const std::filesystem::path& path, Codec codec);
+
+/// Reads the parts of a log one after another as one stream.
+std::unique_ptr<ByteSource> openConcatenated(const std::vector<std::filesystem::path>& parts, Codec codec);
+
+}  // namespace jobtuner::collector

@@ -1,0 +1,125 @@
+#pragma once
+
+// The SQLite store: one file, WAL, a schema version with migrations. An app attempt is keyed by
+// (app id, attempt id). Ingesting one log is one transaction: a failure leaves the store as it
+// was. When two logs carry the same key, the more complete copy wins whatever the order of
+// ingestion (see CopyRank).
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/task_sink.h"
+#include "core/model.h"
+
+struct sqlite3;
+
+namespace jobtuner::collector {
+
+/// What decides which of two copies of one app attempt is kept: a completed log over an
+/// in-progress one, then more events, then the newer file, then the path that sorts last.
+struct CopyRank {
+  bool completed = false;
+  int64_t events = 0;
+  int64_t fileMtimeMs = 0;
+  std::string path;
+
+  /// True if this copy should replace `other`.
+  bool beats(const CopyRank& other) const;
+};
+
+/// One event-log file's record in the store (every file ever ingested, kept or superseded).
+struct IngestedFile {
+  std::string path;
+  std::string appId;
+  std::string attemptId;
+  std::string status;      // "kept" or "superseded"
+  CopyRank rank;
+  int64_t taskEndEvents = 0;
+  int64_t stages = 0;
+  int64_t warnings = 0;
+};
+
+/// Summary row of one app attempt for listings.
+struct AppRow {
+  std::string appId;
+  std::string attemptId;
+  std::string name;
+  std::string user;
+  std::string source;
+  std::string engineVersion;
+  std::string jobKey;
+  int64_t startTimeMs = 0;
+  int64_t endTimeMs = 0;
+  bool completed = false;
+  bool streaming = false;
+  int64_t jobs = 0;
+  int64_t stages = 0;
+  int64_t tasks = 0;
+  int64_t failedTasks = 0;
+  int64_t executors = 0;
+  std::string path;        // the kept copy
+};
+
+class Store;
+
+/// Writes one log into the store inside one transaction. Tasks arrive through TaskSink as they
+/// are parsed; commit() adds the app and decides which copy wins; destroying an uncommitted
+/// writer rolls everything back.
+class AppWriter : public TaskSink {
+ public:
+  ~AppWriter() override;
+  void addTask(const core::TaskAttempt& task) override;
+
+  struct Outcome {
+    bool kept = false;                       // this copy is now the stored one
+    std::vector<std::string> supersededPaths;  // paths this copy replaced (when kept)
+    std::string keptPath;                    // the path that is stored for this key
+  };
+  /// Stores the app, its jobs, stages, executors and environment, records the file, and resolves
+  /// a duplicate key by CopyRank. Commits the transaction.
+  Outcome commit(const core::AppAttempt& app, const IngestedFile& file);
+
+ private:
+  friend class Store;
+  struct Impl;
+  explicit AppWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Store {
+ public:
+  /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+  /// Throws core::UserError if the file is not a jobtuner store or is from a newer version.
+  static std::unique_ptr<Store> open(const std::filesystem::path& path);
+  ~Store();
+
+  static int currentSchemaVersion();
+  int schemaVersion() const;
+
+  /// Starts writing one log. Only one writer may be open at a time per Store.
+  std::unique_ptr<AppWriter> beginApp();
+
+  std::vector<AppRow> listApps() const;
+  std::vector<IngestedFile> listFiles() const;
+
+  /// Loads an app attempt (without tasks). Empty attemptId with several attempts picks the last.
+  std::optional<core::AppAttempt> loadApp(const std::string& appId, const std::string& attemptId) const;
+  /// Attempt ids stored for an app, in order.
+  std::vector<std::string> attemptsOf(const std::string& appId) const;
+  /// Streams the task attempts of one stage attempt (all stages when stageId < 0), by task id.
+  void forEachTask(const std::string& appId, const std::string& attemptId, int32_t stageId,
+                   int32_t stageAttemptId, const std::function<void(const core::TaskAttempt&)>& fn) const;
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Store(sqlite3* db);
+  sqlite3* db_;
+};
+
+}  // namespace jobtuner::collector

@@ -1,0 +1,44 @@
+#include "core/model.h"
+
+namespace jobtuner::core {
+
+const char* toString(AppSource source) {
+  switch (source) {
+    case AppSource::Spark: return "spark";
+    case AppSource::Runtime: return "runtime";
+  }
+  return "spark";
+}
+
+const char* toString(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::Running: return "RUNNING";
+    case TaskStatus::Success: return "SUCCESS";
+    case TaskStatus::Failed: return "FAILED";
+    case TaskStatus::Killed: return "KILLED";
+  }
+  return "RUNNING";
+}
+
+const char* toString(StageStatus status) {
+  switch (status) {
+    case StageStatus::Pending: return "PENDING";
+    case StageStatus::Active: return "ACTIVE";
+    case StageStatus::Complete: return "COMPLETE";
+    case StageStatus::Failed: return "FAILED";
+    case StageStatus::Skipped: return "SKIPPED";
+  }
+  return "PENDING";
+}
+
+const char* toString(JobStatus status) {
+  switch (status) {
+    case JobStatus::Running: return "RUNNING";
+    case JobStatus::Succeeded: return "SUCCEEDED";
+    case JobStatus::Failed: return "FAILED";
+    case JobStatus::Unknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace jobtuner::core
