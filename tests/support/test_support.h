@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace fs = std::filesystem;
+
 namespace jobtuner::testing {
 
 /// The Spark event-log corpus: $JOBTUNER_SPARK_EVENTS, else ../shared/spark-events beside the

@@ -1,0 +1,33 @@
+#pragma once
+
+// What every subcommand shares: the global options and the way it reports its exit code.
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "collector/store.h"
+
+namespace jobtuner::cli {
+
+struct CommandContext {
+  std::string dbPath;     // --db; empty means $JOBTUNER_HOME/jobtuner.db
+  bool verbose = false;   // --verbose
+  int exitCode = 0;       // set by the subcommand that ran
+
+  /// The store path after defaults: --db, else $JOBTUNER_HOME/jobtuner.db, JOBTUNER_HOME
+  /// defaulting to ~/.jobtuner.
+  std::filesystem::path resolvedDbPath() const;
+  /// Opens (creating if needed) the store.
+  std::unique_ptr<collector::Store> openStore() const;
+};
+
+/// The directory jobtuner keeps its state in: $JOBTUNER_HOME, else ~/.jobtuner.
+std::filesystem::path jobtunerHome();
+
+void addIngestCommand(CLI::App& app, CommandContext& context);
+void addAppsCommand(CLI::App& app, CommandContext& context);
+void addShowCommand(CLI::App& app, CommandContext& context);
+
+}  // namespace jobtuner::cli
