@@ -3,9 +3,12 @@
 // A stream of decompressed bytes from one file, whatever its codec.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "collector/log_layout.h"
 
@@ -27,7 +30,15 @@ class ByteSource {
 /// codecs not supported yet.
 std::unique_ptr<ByteSource> openByteSource(const std::filesystem::path& path, Codec codec);
 
-/// Reads the parts of a log one after another as one stream.
+/// Reads the parts of a log one after another as one stream. The first part is opened at once
+/// (so an unreadable log or unsupported codec throws here); a later part that cannot be opened
+/// ends the stream with damage(). Damage names the part when there are several.
 std::unique_ptr<ByteSource> openConcatenated(const std::vector<std::filesystem::path>& parts, Codec codec);
+
+/// Serves bytes held in memory (tests, fuzzing, data already read). `bytes` must outlive the source.
+std::unique_ptr<ByteSource> openMemoryByteSource(std::string_view bytes);
+
+/// Decodes a zstd stream (one or more frames) read from `compressed`.
+std::unique_ptr<ByteSource> openZstdDecoder(std::unique_ptr<ByteSource> compressed);
 
 }  // namespace jobtuner::collector

@@ -43,7 +43,9 @@ class EventLogParser {
   ~EventLogParser();
 
   /// Parses one line. `line` must be followed by at least kLinePadding readable bytes
-  /// (line_reader.h); `capacity` is the number of readable bytes starting at line.data().
+  /// (line_reader.h); `capacity` is the number of readable bytes starting at line.data() (with
+  /// less, the line is copied first). Nothing in the line makes it throw: problems become
+  /// warnings. Exceptions from the TaskSink propagate.
   void parseLine(std::string_view line, size_t capacity, int64_t lineNumber);
 
   /// Records a problem found outside the JSON (a cut last line, a skipped long line, codec damage).

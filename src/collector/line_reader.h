@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@ inline constexpr size_t kLinePadding = 64;  // >= SIMDJSON_PADDING
 
 struct LineLimits {
   size_t maxLineBytes = size_t{256} << 20;  // longer lines are skipped, never buffered whole
+  size_t chunkBytes = size_t{4} << 20;      // read size; longer lines are assembled separately
 };
 
 struct Line {
@@ -30,24 +32,37 @@ class LineReader {
   LineReader(ByteSource& source, LineLimits limits = {});
 
   /// Returns the next line, false at the end. Lines over the limit are skipped: they are counted
-  /// in skippedLongLines() with their numbers, and never held in memory whole.
+  /// in skippedLongLines() with their numbers, and never held in memory whole. line.text stays
+  /// valid until the next call.
   bool next(Line& line);
 
   const std::vector<int64_t>& skippedLongLines() const { return skippedLongLines_; }
   uint64_t bytesRead() const { return bytesRead_; }
 
  private:
-  bool fill();
+  void fill();
+  bool assembleLongLine(Line& line);
+  bool finishLine(char* start, size_t length, bool lastWithoutNewline, Line& line);
+  void startDiscarding();
+  void growLongLine(size_t needed, size_t keep);
 
   ByteSource& source_;
   LineLimits limits_;
-  std::vector<char> buffer_;   // chunk buffer; [begin_, end_) holds unread bytes
+  size_t chunkBytes_;
+  // chunkBytes_ + kLinePadding, left uninitialised so that reading a small log touches only the
+  // pages it needs; [begin_, end_) holds unread bytes and the kLinePadding after end_ are zeroed.
+  std::unique_ptr<char[]> buffer_;
   size_t begin_ = 0;
   size_t end_ = 0;
+  size_t scanned_ = 0;         // [begin_, scanned_) is known to hold no newline
   bool eof_ = false;
+  bool discarding_ = false;    // inside a line over the limit: drop bytes up to its newline
   int64_t lineNumber_ = 0;
   uint64_t bytesRead_ = 0;
-  std::string longLine_;       // a line that spans chunks, padded
+  // A line longer than one chunk, padded; allocated uninitialised because it may be hundreds of
+  // MB and every byte gets written before it is read.
+  std::unique_ptr<char[]> longLine_;
+  size_t longLineCapacity_ = 0;
   std::vector<int64_t> skippedLongLines_;
 };
 

@@ -32,6 +32,8 @@ struct EventLogFiles {
   Codec codec = Codec::None;                  // codec of the parts
   bool inProgress = false;                    // `.inprogress`, or no completion marker
   std::string sparkVersionHint;               // legacy directories: from SPARK_VERSION_x
+  std::vector<std::string> warnings;          // layout problems the reader cannot see, e.g. a
+                                              // missing rolling part (events_3 of 1..5)
 };
 
 struct SkippedPath {

@@ -33,6 +33,8 @@ struct CopyRank {
 };
 
 /// One event-log file's record in the store (every file ever ingested, kept or superseded).
+/// On commit, path is the file's key and its copy's rank path; appId and attemptId come from the
+/// app, and status is decided by the store.
 struct IngestedFile {
   std::string path;
   std::string appId;
@@ -101,7 +103,8 @@ class Store {
   static int currentSchemaVersion();
   int schemaVersion() const;
 
-  /// Starts writing one log. Only one writer may be open at a time per Store.
+  /// Starts writing one log: takes the store's write lock (waiting for another process's writer
+  /// up to a timeout) until the writer commits or dies. Only one writer may be open per Store.
   std::unique_ptr<AppWriter> beginApp();
 
   std::vector<AppRow> listApps() const;
@@ -112,14 +115,29 @@ class Store {
   /// Attempt ids stored for an app, in order.
   std::vector<std::string> attemptsOf(const std::string& appId) const;
   /// Streams the task attempts of one stage attempt (all stages when stageId < 0), by task id.
+  /// An empty attemptId picks the same attempt as loadApp. `fn` sees one snapshot of the store and
+  /// must not write to it.
   void forEachTask(const std::string& appId, const std::string& attemptId, int32_t stageId,
                    int32_t stageAttemptId, const std::function<void(const core::TaskAttempt&)>& fn) const;
 
+  /// Every table's rows in natural-key order, internal keys (app_pk) left out: two stores holding
+  /// the same logs print the same text whatever order the logs were ingested in.
+  std::string dumpForComparison() const;
+
+  const std::filesystem::path& path() const { return path_; }
   sqlite3* handle() const { return db_; }
 
  private:
-  explicit Store(sqlite3* db);
+  friend class AppWriter;
+  Store(sqlite3* db, std::filesystem::path path);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  /// The app_pk loadApp and forEachTask read; nullopt when the app attempt is not stored.
+  std::optional<int64_t> findApp(const std::string& appId, const std::string& attemptId) const;
+
   sqlite3* db_;
+  std::filesystem::path path_;
+  bool writerOpen_ = false;
 };
 
 }  // namespace jobtuner::collector

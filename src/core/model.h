@@ -128,6 +128,9 @@ struct Executor {
   std::string host;
   int32_t totalCores = 0;
   int64_t maxMemoryBytes = 0;     // storage memory from BlockManagerAdded
+  std::optional<int64_t> maxOnHeapMemoryBytes;   // Spark 2.3+ BlockManagerAdded; unset before
+  std::optional<int64_t> maxOffHeapMemoryBytes;
+  std::string hostPort;           // the block manager's "host:port", as the History Server lists it
   int64_t addTimeMs = 0;
   int64_t removeTimeMs = 0;       // 0 while alive
   std::string removeReason;       // Spark's text, verbatim

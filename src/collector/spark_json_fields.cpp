@@ -1,0 +1,193 @@
+#include "collector/spark_json_fields.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace jobtuner::collector {
+
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!text.empty() && isSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+simdjson::ondemand::json_type typeOf(JsonValue& value) {
+  simdjson::ondemand::json_type type{};
+  // A type that cannot be read is treated like null: the caller falls back, and real damage to
+  // the JSON surfaces when the enclosing object moves on to its next field.
+  if (value.type().get(type) != simdjson::SUCCESS) return simdjson::ondemand::json_type::null;
+  return type;
+}
+
+int64_t clampToInt64(double number) {
+  if (std::isnan(number)) return 0;
+  if (number >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  if (number <= -9.2e18) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(number);
+}
+
+}  // namespace
+
+std::optional<int64_t> parseInteger(std::string_view text) {
+  text = trimmed(text);
+  if (text.empty()) return std::nullopt;
+  int64_t integer = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), integer);
+  if (error == std::errc() && end == text.data() + text.size()) return integer;
+  // Not a plain integer: accept a decimal or exponent form, or an integer too big for int64.
+  std::string copy(text);
+  char* parsedEnd = nullptr;
+  double number = std::strtod(copy.c_str(), &parsedEnd);
+  if (parsedEnd != copy.c_str() + copy.size() || !std::isfinite(number)) return std::nullopt;
+  return clampToInt64(number);
+}
+
+std::optional<int64_t> readOptionalInt64(JsonValue value) {
+  switch (typeOf(value)) {
+    case simdjson::ondemand::json_type::number: {
+      int64_t integer = 0;
+      if (value.get_int64().get(integer) == simdjson::SUCCESS) return integer;
+      return parseInteger(value.raw_json_token());
+    }
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+      return parseInteger(text);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+int64_t readInt64(JsonValue value, int64_t fallback) {
+  return readOptionalInt64(value).value_or(fallback);
+}
+
+int32_t readInt32(JsonValue value, int32_t fallback) {
+  std::optional<int64_t> number = readOptionalInt64(value);
+  if (!number) return fallback;
+  return static_cast<int32_t>(std::clamp<int64_t>(*number, std::numeric_limits<int32_t>::min(),
+                                                   std::numeric_limits<int32_t>::max()));
+}
+
+bool readBool(JsonValue value, bool fallback) {
+  switch (typeOf(value)) {
+    case simdjson::ondemand::json_type::boolean: {
+      bool flag = fallback;
+      if (value.get_bool().get(flag) != simdjson::SUCCESS) return fallback;
+      return flag;
+    }
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return fallback;
+      text = trimmed(text);
+      if (text == "true") return true;
+      if (text == "false") return false;
+      return fallback;
+    }
+    default:
+      return fallback;
+  }
+}
+
+bool isNull(JsonValue value) {
+  simdjson::ondemand::json_type type{};
+  return value.type().get(type) == simdjson::SUCCESS && type == simdjson::ondemand::json_type::null;
+}
+
+std::string_view rawJsonView(JsonValue value) {
+  std::string_view raw;
+  switch (typeOf(value)) {
+    case simdjson::ondemand::json_type::object: {
+      simdjson::ondemand::object object;
+      if (value.get_object().get(object) != simdjson::SUCCESS) return {};
+      raw = object.raw_json();  // throws on a cut or damaged object
+      break;
+    }
+    case simdjson::ondemand::json_type::array: {
+      simdjson::ondemand::array array;
+      if (value.get_array().get(array) != simdjson::SUCCESS) return {};
+      raw = array.raw_json();
+      break;
+    }
+    default:
+      raw = value.raw_json_token();
+      break;
+  }
+  return trimmed(raw);
+}
+
+std::string readRawJson(JsonValue value) { return std::string(rawJsonView(value)); }
+
+std::string readString(JsonValue value) {
+  switch (typeOf(value)) {
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return {};
+      return std::string(text);
+    }
+    case simdjson::ondemand::json_type::null:
+      return {};
+    default:
+      return readRawJson(value);
+  }
+}
+
+void readStringPairs(JsonValue value, std::vector<std::pair<std::string, std::string>>& out) {
+  forEachField(value, [&](std::string_view key, JsonValue entry) {
+    out.emplace_back(std::string(key), readString(entry));
+  });
+}
+
+void readInt32List(JsonValue value, std::vector<int32_t>& out) {
+  forEachElement(value, [&](JsonValue element) {
+    if (std::optional<int64_t> number = readOptionalInt64(element)) out.push_back(static_cast<int32_t>(*number));
+  });
+}
+
+bool nestsDeeperThan(std::string_view json, size_t maxDepth) {
+  // Counting brackets is cheap and vectorizes; only a line with more openers than the limit
+  // can nest that deep, and only then is it scanned with strings taken into account.
+  size_t openers = static_cast<size_t>(
+      std::count_if(json.begin(), json.end(), [](char c) { return c == '{' || c == '['; }));
+  if (openers <= maxDepth) return false;
+  size_t depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (inString) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > maxDepth) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::string firstLine(std::string_view text, size_t maxBytes) {
+  text = trimmed(text);
+  text = trimmed(text.substr(0, std::min(text.size(), text.find_first_of("\r\n"))));
+  if (text.size() <= maxBytes) return std::string(text);
+  size_t length = maxBytes;
+  // Step back over UTF-8 continuation bytes so no character is split.
+  while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) --length;
+  return std::string(text.substr(0, length)) + "...";
+}
+
+}  // namespace jobtuner::collector

@@ -1,0 +1,290 @@
+#include "collector/store_schema.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "collector/sqlite_statement.h"
+#include "core/errors.h"
+
+namespace jobtuner::collector {
+
+namespace {
+
+// Version 1. app_pk is the store's own handle for an app attempt: it ties child rows to their app
+// while a log is being written (before its key is known) and is never shown or compared; every
+// table also has a natural key, so two stores with the same logs hold the same content.
+// Units are in the column names, as in the model; Spark's finer units (ns) are kept as recorded
+// and the model's units are offered by the view task_metrics.
+constexpr const char* kSchemaVersion1 = R"sql(
+CREATE TABLE schema_migrations (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL
+);
+
+CREATE TABLE apps (
+  app_pk INTEGER PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  attempt_id TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT 'spark',
+  name TEXT NOT NULL DEFAULT '',
+  user TEXT NOT NULL DEFAULT '',
+  engine_version TEXT NOT NULL DEFAULT '',
+  start_time_ms INTEGER NOT NULL DEFAULT 0,
+  end_time_ms INTEGER NOT NULL DEFAULT 0,
+  completed INTEGER NOT NULL DEFAULT 0,
+  streaming INTEGER NOT NULL DEFAULT 0,
+  job_key TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL DEFAULT '',           -- the kept copy's event log
+  events INTEGER NOT NULL DEFAULT 0,       -- its CopyRank, to judge the next copy of this key
+  file_mtime_ms INTEGER NOT NULL DEFAULT 0,
+  num_jobs INTEGER NOT NULL DEFAULT 0,     -- counted once at ingest so listings never scan tasks
+  num_stages INTEGER NOT NULL DEFAULT 0,
+  num_tasks INTEGER NOT NULL DEFAULT 0,
+  num_failed_tasks INTEGER NOT NULL DEFAULT 0,
+  num_executors INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app_id, attempt_id)
+);
+CREATE INDEX apps_by_start_time ON apps (start_time_ms DESC, app_id, attempt_id);
+CREATE INDEX apps_by_job_key ON apps (job_key, start_time_ms);
+
+-- Every event-log file ever ingested, whether its copy was kept or superseded.
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  attempt_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('kept', 'superseded')),
+  completed INTEGER NOT NULL DEFAULT 0,
+  events INTEGER NOT NULL DEFAULT 0,
+  file_mtime_ms INTEGER NOT NULL DEFAULT 0,
+  task_end_events INTEGER NOT NULL DEFAULT 0,
+  stages INTEGER NOT NULL DEFAULT 0,
+  warnings INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX files_by_app ON files (app_id, attempt_id);
+
+-- position keeps the order the log gave, so an app reads back exactly as it was written.
+CREATE TABLE jobs (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  job_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  job_group TEXT NOT NULL DEFAULT '',
+  sql_execution_id INTEGER,                -- NULL for jobs outside Spark SQL
+  submission_time_ms INTEGER NOT NULL DEFAULT 0,
+  completion_time_ms INTEGER NOT NULL DEFAULT 0,
+  stage_ids_json TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL,
+  failure_reason TEXT NOT NULL DEFAULT '',
+  properties_json TEXT NOT NULL DEFAULT '{}',
+  UNIQUE (app_pk, job_id)
+);
+
+CREATE TABLE stage_attempts (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  stage_id INTEGER NOT NULL,
+  attempt_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '',
+  num_tasks INTEGER NOT NULL DEFAULT 0,
+  parent_ids_json TEXT NOT NULL DEFAULT '[]',
+  job_ids_json TEXT NOT NULL DEFAULT '[]',
+  submission_time_ms INTEGER NOT NULL DEFAULT 0,
+  completion_time_ms INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  failure_reason TEXT NOT NULL DEFAULT '',
+  runtime_stage_name TEXT NOT NULL DEFAULT '',
+  rdd_info_json TEXT NOT NULL DEFAULT '',
+  accumulables_json TEXT NOT NULL DEFAULT '',
+  properties_json TEXT NOT NULL DEFAULT '{}',
+  resource_profile_id INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app_pk, stage_id, attempt_id)
+);
+
+CREATE TABLE executors (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  executor_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  host TEXT NOT NULL DEFAULT '',
+  total_cores INTEGER NOT NULL DEFAULT 0,
+  max_memory_bytes INTEGER NOT NULL DEFAULT 0,
+  add_time_ms INTEGER NOT NULL DEFAULT 0,
+  remove_time_ms INTEGER NOT NULL DEFAULT 0,
+  remove_reason TEXT NOT NULL DEFAULT '',
+  excluded INTEGER NOT NULL DEFAULT 0,
+  excluded_in_stages_json TEXT NOT NULL DEFAULT '[]',
+  log_urls_json TEXT NOT NULL DEFAULT '',
+  attributes_json TEXT NOT NULL DEFAULT '',
+  resources_json TEXT NOT NULL DEFAULT '',
+  resource_profile_id INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app_pk, executor_id)
+);
+
+-- The environment: category is spark, hadoop, system, metrics, classpath or jvm. Keys may repeat
+-- (Spark does not forbid it), so the key is the position, not the property name.
+CREATE TABLE properties (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  category TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (app_pk, category, position)
+);
+CREATE INDEX properties_by_key ON properties (app_pk, category, key);
+
+-- One row per task attempt, the one table that must be written fast (~200k rows/s). Rows are
+-- appended in the order the log ends them (a plain rowid table: WITHOUT ROWID would put Spark's
+-- kilobytes of accumulables on overflow pages); one index serves both reading orders: per stage
+-- attempt by task id, and (through a sort of the index alone) the whole app by task id.
+-- No foreign key: checking it costs ~10% of an insert, and the store deletes an app's tasks itself.
+-- No generated columns either (they cost ~15%): the model's derived names live in the view below.
+CREATE TABLE tasks (
+  app_pk INTEGER NOT NULL,
+  task_id INTEGER NOT NULL,
+  stage_id INTEGER NOT NULL,
+  stage_attempt_id INTEGER NOT NULL,
+  task_index INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  partition_id INTEGER NOT NULL DEFAULT -1,
+  executor_id TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '',
+  locality TEXT NOT NULL DEFAULT '',
+  task_type TEXT NOT NULL DEFAULT '',
+  speculative INTEGER NOT NULL DEFAULT 0,
+  launch_time_ms INTEGER NOT NULL DEFAULT 0,
+  finish_time_ms INTEGER NOT NULL DEFAULT 0,
+  getting_result_start_ms INTEGER NOT NULL DEFAULT 0,  -- a moment; getting_result_time_ms is the duration
+  status TEXT NOT NULL,
+  end_reason TEXT NOT NULL DEFAULT '',
+  failure_message TEXT NOT NULL DEFAULT '',
+  end_reason_json TEXT NOT NULL DEFAULT '',
+  accumulables_json TEXT NOT NULL DEFAULT '',
+  has_metrics INTEGER NOT NULL DEFAULT 0,
+  executor_deserialize_time_ms INTEGER NOT NULL DEFAULT 0,
+  executor_deserialize_cpu_time_ns INTEGER NOT NULL DEFAULT 0,
+  executor_run_time_ms INTEGER NOT NULL DEFAULT 0,
+  executor_cpu_time_ns INTEGER NOT NULL DEFAULT 0,
+  result_size_bytes INTEGER NOT NULL DEFAULT 0,
+  jvm_gc_time_ms INTEGER NOT NULL DEFAULT 0,
+  result_serialization_time_ms INTEGER NOT NULL DEFAULT 0,
+  memory_bytes_spilled INTEGER NOT NULL DEFAULT 0,
+  disk_bytes_spilled INTEGER NOT NULL DEFAULT 0,
+  peak_execution_memory_bytes INTEGER NOT NULL DEFAULT 0,
+  input_bytes INTEGER NOT NULL DEFAULT 0,
+  input_records INTEGER NOT NULL DEFAULT 0,
+  output_bytes INTEGER NOT NULL DEFAULT 0,
+  output_records INTEGER NOT NULL DEFAULT 0,
+  shuffle_remote_blocks_fetched INTEGER NOT NULL DEFAULT 0,
+  shuffle_local_blocks_fetched INTEGER NOT NULL DEFAULT 0,
+  shuffle_fetch_wait_time_ms INTEGER NOT NULL DEFAULT 0,
+  shuffle_remote_bytes_read INTEGER NOT NULL DEFAULT 0,
+  shuffle_remote_bytes_read_to_disk INTEGER NOT NULL DEFAULT 0,
+  shuffle_local_bytes_read INTEGER NOT NULL DEFAULT 0,
+  shuffle_records_read INTEGER NOT NULL DEFAULT 0,
+  shuffle_remote_reqs_duration_ms INTEGER NOT NULL DEFAULT 0,
+  shuffle_bytes_written INTEGER NOT NULL DEFAULT 0,
+  shuffle_write_time_ns INTEGER NOT NULL DEFAULT 0,
+  shuffle_records_written INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX tasks_by_stage ON tasks (app_pk, stage_id, stage_attempt_id, task_id);
+-- Failed tasks are few; listings count them and analyzers look for them.
+CREATE INDEX tasks_failed ON tasks (app_pk) WHERE status = 'FAILED';
+
+-- Tasks with the model's names and units (DESIGN.md), derived as core::TaskAttempt/TaskMetrics
+-- derive them, for analyzers and users who query in SQL.
+CREATE VIEW task_metrics AS
+SELECT
+  t.*,
+  CASE WHEN finish_time_ms > 0 THEN finish_time_ms - launch_time_ms ELSE 0 END AS duration_ms,
+  executor_cpu_time_ns / 1000000 AS executor_cpu_time_ms,
+  jvm_gc_time_ms AS gc_time_ms,
+  shuffle_remote_bytes_read + shuffle_local_bytes_read AS shuffle_read_bytes,
+  shuffle_records_read AS shuffle_read_records,
+  shuffle_bytes_written AS shuffle_write_bytes,
+  shuffle_records_written AS shuffle_write_records,
+  shuffle_write_time_ns / 1000000 AS shuffle_write_time_ms,
+  -- Spark's AppStatusUtils: the time from fetch start to the end, for finished tasks.
+  CASE WHEN finish_time_ms > 0 AND getting_result_start_ms > 0
+       THEN finish_time_ms - getting_result_start_ms ELSE 0 END AS getting_result_time_ms,
+  -- Spark's AppStatusUtils.schedulerDelay: what is left of the duration once the executor's own
+  -- phases and the result fetch are taken out; 0 for tasks without metrics or still running.
+  CASE WHEN has_metrics AND finish_time_ms > 0
+       THEN max(0, finish_time_ms - launch_time_ms - executor_run_time_ms
+                   - executor_deserialize_time_ms - result_serialization_time_ms
+                   - CASE WHEN getting_result_start_ms > 0
+                          THEN finish_time_ms - getting_result_start_ms ELSE 0 END)
+       ELSE 0 END AS scheduler_delay_ms
+FROM tasks t;
+)sql";
+
+int readPragmaInt(sqlite3* db, const char* pragma) {
+  SqliteStatement statement(db, pragma);
+  return statement.step() ? statement.int32At(0) : 0;
+}
+
+[[noreturn]] void throwNotAStore(const std::filesystem::path& path, const std::string& why) {
+  throw core::UserError(core::SourceLocation{path.string()}, "not a jobtuner store (" + why + ")",
+                        "name a store jobtuner created, or a path that does not exist yet to create a new one");
+}
+
+}  // namespace
+
+const std::vector<Migration>& storeMigrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "apps, files, jobs, stage attempts, executors, properties, tasks", kSchemaVersion1},
+  };
+  return migrations;
+}
+
+int readSchemaVersion(sqlite3* db) { return readPragmaInt(db, "PRAGMA user_version"); }
+
+void checkIsJobtunerStore(sqlite3* db, const std::filesystem::path& path) {
+  int applicationId = 0;
+  int version = 0;
+  int numTables = 0;
+  // SQLite opens files lazily: the first read of the header is where "not a database" shows up.
+  int rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+    throwNotAStore(path, "the file is not an SQLite database");
+  }
+  checkSqlite(db, rc, "store: " + path.string());
+  applicationId = readPragmaInt(db, "PRAGMA application_id");
+  version = readPragmaInt(db, "PRAGMA user_version");
+  numTables = readPragmaInt(db, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+
+  if (applicationId == 0 && numTables == 0) return;  // a new (or empty) database becomes a store
+  if (applicationId != kStoreApplicationId) {
+    throwNotAStore(path, "an SQLite database of another program: it has " + std::to_string(numTables) +
+                             " tables and no jobtuner marker");
+  }
+  int current = storeMigrations().back().version;
+  if (version > current) {
+    throw core::UserError(core::SourceLocation{path.string()},
+                          "the store has schema version " + std::to_string(version) +
+                              ", newer than this jobtuner reads (up to " + std::to_string(current) + ")",
+                          "upgrade jobtuner to open this store, or name another store");
+  }
+}
+
+void migrateStore(sqlite3* db) {
+  // Opening an up-to-date store must not wait for the write lock (another process may be
+  // ingesting); the version is read again inside the write transaction so that two processes
+  // creating a store at once do not both run migration 1.
+  int current = storeMigrations().back().version;
+  if (readSchemaVersion(db) >= current) return;
+  SqliteTransaction transaction(db);
+  int version = readSchemaVersion(db);
+  for (const Migration& migration : storeMigrations()) {
+    if (migration.version <= version) continue;
+    executeSql(db, migration.sql);
+    SqliteStatement record(db, "INSERT INTO schema_migrations (version, description) VALUES (?, ?)");
+    record.bind(1, migration.version).bind(2, migration.description).run();
+    executeSql(db, ("PRAGMA user_version = " + std::to_string(migration.version)).c_str());
+  }
+  executeSql(db, ("PRAGMA application_id = " + std::to_string(kStoreApplicationId)).c_str());
+  transaction.commit();
+}
+
+}  // namespace jobtuner::collector
