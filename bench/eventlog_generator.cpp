@@ -17,115 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "deterministic_random.h"
+#include "generator_options.h"
 #include "json_line_writer.h"
 #include "spark_events.h"
 
 namespace jobtuner::bench {
 namespace {
-
-constexpr const char* kUsage =
-    "usage: jobtuner_eventlog_generator --output PATH [--size-mb N | --tasks N] [--stages N] [--executors N]\n"
-    "                                   [--seed S] [--app-id ID] [--app-name NAME]\n"
-    "  --size-mb N     stop near N MiB of log (default 100)\n"
-    "  --tasks N       generate N task indices instead (retries add a few more TaskEnd events)\n"
-    "  --stages N      stages in total (default 100)\n"
-    "  --executors N   executors at start, 4 cores each (default 50)\n";
-
-struct Options {
-  std::string output;
-  int64_t sizeBytes = 100LL << 20;
-  int64_t tasks = 0;  // 0: size-driven
-  int32_t stages = 100;
-  int32_t executors = 50;
-  uint64_t seed = 42;
-  std::string appId = "app-20240611093000-0042";
-  std::string appName = "nightly_sales_rollup";
-};
-
-class UsageError : public std::exception {
- public:
-  explicit UsageError(std::string message) : message_(std::move(message)) {}
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  std::string message_;
-};
-
-int64_t parseCount(const char* flag, const char* text, int64_t minimum) {
-  char* end = nullptr;
-  errno = 0;
-  long long value = std::strtoll(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || value < minimum) {
-    throw UsageError(std::string(flag) + ": '" + text + "' is not a whole number >= " + std::to_string(minimum));
-  }
-  return value;
-}
-
-Options parseOptions(int argc, char** argv) {
-  Options options;
-  bool sizeGiven = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw UsageError(flag + " needs a value");
-    const char* value = argv[++i];
-    if (flag == "--output") options.output = value;
-    else if (flag == "--size-mb") {
-      options.sizeBytes = parseCount("--size-mb", value, 1) << 20;
-      sizeGiven = true;
-    } else if (flag == "--tasks") options.tasks = parseCount("--tasks", value, 1);
-    else if (flag == "--stages") options.stages = static_cast<int32_t>(parseCount("--stages", value, 1));
-    else if (flag == "--executors") options.executors = static_cast<int32_t>(parseCount("--executors", value, 2));
-    else if (flag == "--seed") options.seed = static_cast<uint64_t>(parseCount("--seed", value, 0));
-    else if (flag == "--app-id") options.appId = value;
-    else if (flag == "--app-name") options.appName = value;
-    else throw UsageError("unknown option '" + flag + "'");
-  }
-  if (options.output.empty()) throw UsageError("--output PATH is required");
-  if (sizeGiven && options.tasks > 0) throw UsageError("give --size-mb or --tasks, not both");
-  if (options.stages > 1000000 || options.executors > 100000) throw UsageError("--stages or --executors is too large");
-  return options;
-}
-
-/// xoshiro256** seeded through splitmix64: fast, and the same sequence on every platform.
-class Random {
- public:
-  explicit Random(uint64_t seed) {
-    for (auto& word : state_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      word = z ^ (z >> 31);
-    }
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  int64_t between(int64_t low, int64_t high) { return low + static_cast<int64_t>(next() % static_cast<uint64_t>(high - low + 1)); }
-  bool chance(double probability) { return uniform() < probability; }
-  /// A log-normal factor with median 1: most values near 1, a long right tail.
-  double spread(double sigma) {
-    double u1 = std::max(uniform(), 1e-12), u2 = uniform();
-    return std::exp(sigma * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
-  }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t state_[4];
-};
 
 struct Slot {
   int64_t freeAt;
@@ -192,6 +90,7 @@ class Generator {
   int64_t lastWriteBytes_ = 0;  // the previous shuffle stage's total output
   int64_t lastWriteTasks_ = 0;
   int32_t lossStage_ = -1;
+  int32_t skewedStages_ = 0;
   bool executorLost_ = false;
 };
 
@@ -200,9 +99,18 @@ void Generator::run() {
   app_.appName = options_.appName;
   app_.startTime = 1718098200000LL + static_cast<int64_t>(options_.seed % 1000) * 86400000LL;
   clock_ = app_.startTime;
-  // Tiny stages (a count, a broadcast) sit among big ones, as in real applications.
-  for (int32_t i = 0; i < options_.stages; ++i) {
-    stageWeights_.push_back(random_.chance(0.06) ? 0.004 : 0.3 + random_.uniform() * 1.4);
+  // The jobs' shapes are drawn first so that every stage's share of the budget is known before
+  // the first task is planned. Tiny stages (a count, a broadcast) sit among big ones, and reducers
+  // run fewer tasks than scans (AQE coalesces shuffle partitions), as in real applications.
+  std::vector<int32_t> jobShapes;
+  for (int32_t stagesLeft = options_.stages; stagesLeft > 0;) {
+    static constexpr int32_t kShapes[] = {1, 1, 1, 2, 2, 3, 4};
+    jobShapes.push_back(std::min<int32_t>(stagesLeft, kShapes[random_.between(0, 6)]));
+    stagesLeft -= jobShapes.back();
+    for (int32_t i = 0; i < jobShapes.back(); ++i) {
+      double weight = random_.chance(0.06) ? 0.004 : 0.3 + random_.uniform() * 1.4;
+      stageWeights_.push_back(i > 0 ? weight * 0.18 : weight);
+    }
   }
   lossStage_ = options_.stages / 2;
 
@@ -216,12 +124,8 @@ void Generator::run() {
   writeApplicationStart(out_, app_);
   startExecutors();
 
-  int32_t stagesLeft = options_.stages;
-  while (stagesLeft > 0) {
-    static constexpr int32_t kShapes[] = {1, 1, 1, 2, 2, 3, 4};
-    int32_t numStages = std::min<int32_t>(stagesLeft, kShapes[random_.between(0, 6)]);
+  for (int32_t numStages : jobShapes) {
     runJob(numStages);
-    stagesLeft -= numStages;
     clock_ += random_.between(40, 2500);
   }
   app_.endTime = clock_ + random_.between(200, 900);
@@ -262,7 +166,7 @@ int64_t Generator::plannedTasks(int32_t position, int64_t plannedInJob) {
     double bytesPerTask = taskEvents_ > 0 ? static_cast<double>(taskEventBytes_) / taskEvents_ : 3300.0;
     double stagesLeft = static_cast<double>(stageWeights_.size() - position);
     // Stages of this job already planned are not written yet: their tasks are spent too.
-    double bytesLeft = static_cast<double>(options_.sizeBytes - out_.bytesWritten()) - stagesLeft * 12000.0 -
+    double bytesLeft = static_cast<double>(options_.sizeBytes - out_.bytesWritten()) - stagesLeft * 8500.0 -
                        static_cast<double>(plannedInJob) * bytesPerTask;
     tasksLeft = std::max(0.0, bytesLeft / bytesPerTask);
   }
@@ -278,7 +182,7 @@ void Generator::runJob(int32_t numStages) {
   int64_t plannedInJob = 0;
   // Some jobs start from generated or cached data (range, parallelize, broadcast builds): their
   // light tasks read no files.
-  const bool fromGeneratedData = random_.chance(0.45);
+  const bool fromGeneratedData = random_.chance(0.5);
   for (int32_t i = 0; i < numStages; ++i) {
     StageRecord& stage = stages[i];
     StageProfile& profile = profiles[i];
@@ -287,8 +191,6 @@ void Generator::runJob(int32_t numStages) {
     stage.readsInput = i == 0 && !fromGeneratedData;
     stage.readsShuffle = i > 0;
     stage.writesShuffle = i + 1 < numStages;
-    // Reducers run fewer, bigger tasks than scans (AQE coalesces shuffle partitions).
-    if (i > 0) stageWeights_[position] *= 0.2;
     stage.numTasks = static_cast<int32_t>(plannedTasks(position, plannedInJob));
     tasksPlanned_ += stage.numTasks;
     plannedInJob += stage.numTasks;
@@ -312,8 +214,12 @@ void Generator::runJob(int32_t numStages) {
     profile.rowBytes = 60 + random_.uniform() * 180;
     profile.writeRatio = 0.05 + random_.uniform() * 0.4;
     profile.inputBytesPerTask = stage.readsInput ? 40e6 + random_.uniform() * 94e6 : 0;
-    profile.skewed = stage.readsShuffle && (position == options_.stages / 4 || position == options_.stages * 7 / 10 ||
-                                            position == options_.stages / 4 + 1);
+    // Two skewed stages: the first reducers at a quarter and at 70% of the application.
+    if (stage.readsShuffle && skewedStages_ < 2 &&
+        position >= (skewedStages_ == 0 ? options_.stages / 4 : options_.stages * 7 / 10)) {
+      profile.skewed = true;
+      ++skewedStages_;
+    }
     profile.speculation = position % 29 == 13;
     profile.aggregates = stage.readsShuffle && random_.chance(0.7);
     profile.largeResults = !stage.writesShuffle && position % 11 == 5;
@@ -322,10 +228,12 @@ void Generator::runJob(int32_t numStages) {
     // SQL jobs carry SQL metric accumulators, registered before the stage's internal ones.
     if (sqlExecutionId >= 0) {
       if ((stage.readsInput || stage.readsShuffle) && position % 5 < 2) {
-        stage.sqlMetrics.push_back({nextAccumulatorId_++, "number of output rows",
-                                    stage.readsInput ? &TaskMetricValues::inputRecordsRead : &TaskMetricValues::recordsRead, 1});
+        auto rowsSource = stage.readsInput ? &TaskMetricValues::inputRecordsRead : &TaskMetricValues::recordsRead;
+        stage.sqlMetrics.push_back({nextAccumulatorId_++, "number of output rows", rowsSource, 1});
       }
-      if (position % 6 == 0) stage.sqlMetrics.push_back({nextAccumulatorId_++, "duration", &TaskMetricValues::executorRunTime, 1});
+      if (position % 6 == 0) {
+        stage.sqlMetrics.push_back({nextAccumulatorId_++, "duration", &TaskMetricValues::executorRunTime, 1});
+      }
       if (stage.readsInput && position % 6 == 1) {
         stage.sqlMetrics.push_back({nextAccumulatorId_++, "scan time", &TaskMetricValues::executorRunTime, 2});
       }
@@ -509,7 +417,8 @@ void Generator::runStage(StageRecord& stage, const StageProfile& profile, int32_
       // A speculative copy starts once the stage's scheduler sees the straggler; the loser is killed.
       Slot copySlot = popSlot();
       const int64_t copyLaunch =
-          std::max(copySlot.freeAt, task.launchTime + static_cast<int64_t>(profile.medianRunMs * 1.5)) + random_.between(1, 5);
+          std::max(copySlot.freeAt, task.launchTime + static_cast<int64_t>(profile.medianRunMs * 1.5)) +
+          random_.between(1, 5);
       if (copyLaunch + 10 >= task.finishTime) {  // the original ends first: nothing to speculate on
         slots.push(copySlot);
         slots.push({task.finishTime + 1, task.executor});
@@ -556,7 +465,8 @@ void Generator::runStage(StageRecord& stage, const StageProfile& profile, int32_
       lost.removeReason = "Container killed by YARN for exceeding physical memory limits. 10.1 GB of 10 GB physical "
                           "memory used. Consider boosting spark.executor.memoryOverhead.";
       for (auto& other : tasks) {
-        if (other.executor != lostExecutor || other.finishTime <= lossTime || other.outcome != TaskOutcome::kSuccess) continue;
+        const bool running = other.executor == lostExecutor && other.finishTime > lossTime;
+        if (!running || other.outcome != TaskOutcome::kSuccess) continue;
         other.outcome = TaskOutcome::kExecutorLost;
         other.finishTime = lossTime;
         other.gettingResultTime = 0;
@@ -625,7 +535,7 @@ int main(int argc, char** argv) {
   try {
     options = parseOptions(argc, argv);
   } catch (const UsageError& error) {
-    std::fprintf(stderr, "jobtuner_eventlog_generator: %s\n%s", error.what(), kUsage);
+    std::fprintf(stderr, "jobtuner_eventlog_generator: %s\n%s", error.what(), generatorUsage());
     return 2;
   }
   const std::string temporary = options.output + ".tmp";

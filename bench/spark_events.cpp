@@ -197,7 +197,8 @@ void writeJobProperties(JsonLineWriter& out, const StageRecord& stage, bool with
     writeProperty(out, first, "spark.sql.execution.id", std::to_string(stage.sqlExecutionId));
     writeProperty(out, first, "spark.sql.execution.root.id", std::to_string(stage.sqlExecutionId));
   }
-  writeProperty(out, first, "spark.rdd.scope", "{\"id\":\"" + std::to_string(stage.firstRddId * 3 + 7) + "\",\"name\":\"collect\"}");
+  const std::string scope = "{\"id\":\"" + std::to_string(stage.firstRddId * 3 + 7) + "\",\"name\":\"collect\"}";
+  writeProperty(out, first, "spark.rdd.scope", scope);
   writeProperty(out, first, "spark.rdd.scope.noOverride", "true");
   writeProperty(out, first, "spark.job.interruptOnCancel", "true");
   if (withResources) writeProperty(out, first, "resource.executor.cores", "4");

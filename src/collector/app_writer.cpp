@@ -54,17 +54,27 @@ struct AppWriter::Impl {
     if (finished) throw std::logic_error("store: this app writer has already committed or failed");
   }
 
-  // Ends the writer either way; after a commit the rollback finds nothing to undo.
+  // Ends the writer either way; after a commit the rollback finds nothing to undo. Only the first
+  // call releases the store: by the destructor's, a newer writer may hold it.
   void finish() noexcept {
+    if (finished) return;
     finished = true;
     transaction.rollback();
     store.writerOpen_ = false;
   }
 
+  struct AppKey {
+    std::string appId;
+    std::string attemptId;
+    bool operator==(const AppKey&) const = default;
+  };
+
   Outcome resolveAndSave(const core::AppAttempt& app, const IngestedFile& file);
-  void forgetEarlierReading(const std::string& path);
+  std::optional<AppKey> forgetEarlierReading(const std::string& path);
+  void forgetOrphanedCopies(const AppKey& key, const std::optional<CopyRank>& kept,
+                            std::vector<std::string>& forgottenPaths);
   void deleteApp(int64_t pk);
-  std::optional<StoredCopy> storedCopy(const core::AppAttempt& app);
+  std::optional<StoredCopy> storedCopy(const AppKey& key);
   void writeApp(const core::AppAttempt& app, const CopyRank& rank);
   void recordFile(const core::AppAttempt& app, const IngestedFile& file, const CopyRank& rank, const char* status);
 
@@ -117,48 +127,81 @@ AppWriter::Outcome AppWriter::Impl::resolveAndSave(const core::AppAttempt& app, 
   if (app.appId.empty()) throw std::invalid_argument("store: an app attempt needs an app id");
   CopyRank rank = file.rank;
   rank.path = file.path.empty() ? file.rank.path : file.path;
+  if (rank.path.empty()) throw std::invalid_argument("store: an ingested file needs a path");
 
-  forgetEarlierReading(rank.path);
+  Outcome outcome;
+  std::optional<AppKey> earlierKey = forgetEarlierReading(rank.path);
 
   // One copy per key is stored; the others are remembered only as superseded files. Keeping the
   // best copy seen so far makes the outcome independent of the order the copies arrive in.
-  Outcome outcome;
-  std::optional<StoredCopy> stored = storedCopy(app);
+  AppKey key{app.appId, app.attemptId};
+  std::optional<StoredCopy> stored = storedCopy(key);
   if (stored && !rank.beats(stored->rank)) {
     deleteApp(appPk);
     recordFile(app, file, rank, kSuperseded);
     outcome.kept = false;
     outcome.keptPath = stored->rank.path;
-    return outcome;
+  } else {
+    if (stored) {
+      deleteApp(stored->appPk);
+      SqliteStatement(db, "UPDATE files SET status = ? WHERE path = ?")
+          .bind(1, kSuperseded)
+          .bind(2, stored->rank.path)
+          .run();
+      outcome.supersededPaths.push_back(stored->rank.path);
+    }
+    writeApp(app, rank);
+    recordFile(app, file, rank, kKept);
+    outcome.kept = true;
+    outcome.keptPath = rank.path;
   }
-  if (stored) {
-    deleteApp(stored->appPk);
-    SqliteStatement(db, "UPDATE files SET status = ? WHERE path = ?").bind(1, kSuperseded).bind(2, stored->rank.path).run();
-    outcome.supersededPaths.push_back(stored->rank.path);
-  }
-  writeApp(app, rank);
-  recordFile(app, file, rank, kKept);
-  outcome.kept = true;
-  outcome.keptPath = rank.path;
+
+  forgetOrphanedCopies(key, outcome.kept ? rank : stored->rank, outcome.forgottenPaths);
+  if (earlierKey && !(*earlierKey == key)) forgetOrphanedCopies(*earlierKey, std::nullopt, outcome.forgottenPaths);
   return outcome;
 }
 
 // Reading a path again replaces what its earlier reading stored (a log that was in progress has
-// grown, say): the store must hold the same as if only the latest reading had happened.
-void AppWriter::Impl::forgetEarlierReading(const std::string& path) {
+// grown, say): the store must hold the same as if only the latest reading had happened. Returns
+// the key the earlier reading kept, if it kept one.
+std::optional<AppWriter::Impl::AppKey> AppWriter::Impl::forgetEarlierReading(const std::string& path) {
   SqliteStatement earlier(db, "SELECT app_id, attempt_id, status FROM files WHERE path = ?");
   earlier.bind(1, path);
-  if (!earlier.step()) return;
-  std::string appId = earlier.textAt(0);
-  std::string attemptId = earlier.textAt(1);
+  if (!earlier.step()) return std::nullopt;
+  AppKey key{earlier.textAt(0), earlier.textAt(1)};
   bool wasKept = earlier.textAt(2) == kKept;
   earlier.reset();
   if (wasKept) {
     SqliteStatement keptApp(db, "SELECT app_pk FROM apps WHERE app_id = ? AND attempt_id = ? AND path = ?");
-    keptApp.bind(1, appId).bind(2, attemptId).bind(3, path);
+    keptApp.bind(1, key.appId).bind(2, key.attemptId).bind(3, path);
     if (keptApp.step()) deleteApp(keptApp.int64At(0));
   }
   SqliteStatement(db, "DELETE FROM files WHERE path = ?").bind(1, path).run();
+  if (!wasKept) return std::nullopt;
+  return key;
+}
+
+// A superseded copy's rows are gone; only the copy that beat it stands for it. When a re-read path
+// took that copy away (its key changed, or it now ranks lower), a superseded copy may deserve to be
+// stored but cannot be without reading it again. Its record is dropped so the next ingest of that
+// path stores it as new, and the caller hears which paths to ingest again.
+void AppWriter::Impl::forgetOrphanedCopies(const AppKey& key, const std::optional<CopyRank>& kept,
+                                           std::vector<std::string>& forgottenPaths) {
+  SqliteStatement superseded(db,
+                             "SELECT path, completed, events, file_mtime_ms FROM files "
+                             "WHERE app_id = ? AND attempt_id = ? AND status = ? ORDER BY path");
+  superseded.bind(1, key.appId).bind(2, key.attemptId).bind(3, kSuperseded);
+  std::vector<std::string> orphans;
+  while (superseded.step()) {
+    CopyRank rank{superseded.boolAt(1), superseded.int64At(2), superseded.int64At(3), superseded.textAt(0)};
+    if (!kept || rank.beats(*kept)) orphans.push_back(rank.path);
+  }
+  superseded.reset();
+  SqliteStatement forget(db, "DELETE FROM files WHERE path = ?");
+  for (const std::string& path : orphans) {
+    forget.bind(1, path).run();
+    forgottenPaths.push_back(path);
+  }
 }
 
 // Tasks have no foreign key (see the schema), so they go first; the other tables cascade.
@@ -167,14 +210,14 @@ void AppWriter::Impl::deleteApp(int64_t pk) {
   SqliteStatement(db, "DELETE FROM apps WHERE app_pk = ?").bind(1, pk).run();
 }
 
-std::optional<StoredCopy> AppWriter::Impl::storedCopy(const core::AppAttempt& app) {
+std::optional<StoredCopy> AppWriter::Impl::storedCopy(const AppKey& key) {
   // The file record is the authority on a copy's rank; the app row's copy of it is a fallback.
   SqliteStatement query(db,
                         "SELECT a.app_pk, coalesce(f.completed, a.completed), coalesce(f.events, a.events), "
                         "coalesce(f.file_mtime_ms, a.file_mtime_ms), a.path "
                         "FROM apps a LEFT JOIN files f ON f.path = a.path "
                         "WHERE a.app_id = ? AND a.attempt_id = ? AND a.app_pk <> ?");
-  query.bind(1, app.appId).bind(2, app.attemptId).bind(3, appPk);
+  query.bind(1, key.appId).bind(2, key.attemptId).bind(3, appPk);
   if (!query.step()) return std::nullopt;
   StoredCopy copy;
   copy.appPk = query.int64At(0);

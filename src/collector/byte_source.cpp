@@ -1,5 +1,7 @@
 #include "collector/byte_source.h"
 
+#include "collector/codec_sources.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,11 +94,13 @@ class MemoryByteSource final : public ByteSource {
 class ZstdByteSource final : public ByteSource {
  public:
   explicit ZstdByteSource(std::unique_ptr<ByteSource> compressed)
-      : compressed_(std::move(compressed)), context_(ZSTD_createDCtx()), inputBuffer_(kCompressedBufferBytes) {
+      : compressed_(std::move(compressed)),
+        context_(ZSTD_createDCtx()),
+        inputBuffer_(std::make_unique_for_overwrite<char[]>(kCompressedBufferBytes)) {
     if (!context_) throw core::SystemError("cannot allocate a zstd decompression context");
     // The default window limit (128 MiB) bounds the memory a hostile frame header can demand;
     // Spark's zstd streams use far smaller windows.
-    input_ = {inputBuffer_.data(), 0, 0};
+    input_ = {inputBuffer_.get(), 0, 0};
   }
   ~ZstdByteSource() override { ZSTD_freeDCtx(context_); }
   ZstdByteSource(const ZstdByteSource&) = delete;
@@ -138,14 +142,14 @@ class ZstdByteSource final : public ByteSource {
 
  private:
   void refill() {
-    size_t count = compressed_->read(inputBuffer_.data(), inputBuffer_.size());
-    input_ = {inputBuffer_.data(), count, 0};
+    size_t count = compressed_->read(inputBuffer_.get(), kCompressedBufferBytes);
+    input_ = {inputBuffer_.get(), count, 0};
     if (count == 0) inputEnded_ = true;
   }
 
   std::unique_ptr<ByteSource> compressed_;
   ZSTD_DCtx* context_;
-  std::vector<char> inputBuffer_;
+  std::unique_ptr<char[]> inputBuffer_;  // uninitialised: a small log touches only what it fills
   ZSTD_inBuffer input_{};
   bool inputEnded_ = false;
   bool frameDone_ = true;  // an empty stream is a complete (empty) one
@@ -154,17 +158,8 @@ class ZstdByteSource final : public ByteSource {
 };
 
 std::unique_ptr<ByteSource> openDecoded(const fs::path& path, Codec codec) {
-  switch (codec) {
-    case Codec::None: return std::make_unique<FileByteSource>(path);
-    case Codec::Zstd: return openZstdDecoder(std::make_unique<FileByteSource>(path));
-    case Codec::Lz4:
-    case Codec::Snappy:
-    case Codec::Lzf: break;
-  }
-  throw core::UserError(core::SourceLocation{path.string()},
-                        std::string(toString(codec)) + " event logs are not supported yet",
-                        "jobtuner reads plain and zstd event logs for now; set "
-                        "spark.eventLog.compression.codec=zstd for new logs");
+  if (codec == Codec::None) return std::make_unique<FileByteSource>(path);
+  return openCompressedSource(std::make_unique<FileByteSource>(path), codec);
 }
 
 class ConcatenatedByteSource final : public ByteSource {

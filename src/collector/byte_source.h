@@ -26,12 +26,12 @@ class ByteSource {
   virtual uint64_t rawBytesRead() const = 0;
 };
 
-/// Opens `path` decoding `codec`. Throws core::UserError if the file cannot be opened, and for
-/// codecs not supported yet.
+/// Opens `path` decoding `codec` (plain, zstd, Spark's lz4 block stream, snappy-java's stream,
+/// lzf). Throws core::UserError if the file cannot be opened.
 std::unique_ptr<ByteSource> openByteSource(const std::filesystem::path& path, Codec codec);
 
 /// Reads the parts of a log one after another as one stream. The first part is opened at once
-/// (so an unreadable log or unsupported codec throws here); a later part that cannot be opened
+/// (so an unreadable log throws here); a later part that cannot be opened
 /// ends the stream with damage(). Damage names the part when there are several.
 std::unique_ptr<ByteSource> openConcatenated(const std::vector<std::filesystem::path>& parts, Codec codec);
 

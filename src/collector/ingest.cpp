@@ -78,6 +78,7 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
   LineReader reader(*source, options.lineLimits);
   std::unique_ptr<AppWriter> writer = store.beginApp();
   EventLogParser parser(*writer, options.parseLimits);
+  for (const auto& problem : log.warnings) parser.addWarning(0, problem);
 
   Line line;
   bool cutMidLine = false;
@@ -153,8 +154,10 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
 IngestSummary ingestPath(Store& store, const fs::path& argument, const IngestOptions& options) {
   Discovery discovery = discoverEventLogs(argument);
   // A rolling or legacy log directory named on the command line counts as named explicitly.
+  std::error_code ignored;
   bool namedExplicitly = !fs::is_directory(argument) ||
-                         (discovery.logs.size() == 1 && discovery.logs.front().path == argument &&
+                         (discovery.logs.size() == 1 &&
+                          fs::equivalent(discovery.logs.front().path, argument, ignored) &&
                           discovery.logs.front().layout != LogLayout::SingleFile);
   IngestSummary summary;
   summary.skipped = discovery.skipped;

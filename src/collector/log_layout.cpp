@@ -322,7 +322,7 @@ class Walker {
     std::error_code error;
     fs::path canonical = fs::canonical(dir, error);
     if (!error && !visited_.insert(canonical).second) {
-      discovery_.skipped.push_back({dir, "directory already walked (symbolic link loop)"});
+      discovery_.skipped.push_back({dir, "directory already walked (reached again through a symbolic link)"});
       return;
     }
     for (const auto& entry : entries) {

@@ -21,6 +21,7 @@ constexpr unsigned kMethodLz4 = 0x20;
 constexpr unsigned kLevelBase = 10;
 constexpr uint32_t kChecksumSeed = 0x9747b28c;
 constexpr uint32_t kChecksumMask = 0x0FFFFFFF;
+constexpr uint32_t kMaxExpansion = 255;
 
 std::string hexByte(unsigned value) {
   constexpr char kDigits[] = "0123456789abcdef";
@@ -67,9 +68,12 @@ bool Lz4BlockStream::decodeNextBlock(std::vector<char>& block) {
               std::to_string(maxBlockBytes) + " bytes");
       return false;
     }
+    // LZ4 cannot expand one byte into more than 255, so a header claiming more is lying, and
+    // believing it would cost a large allocation for a few bytes of input.
     if ((compressedLength == 0) != (decompressedLength == 0) ||
         (method == kMethodRaw && compressedLength != decompressedLength) ||
-        (method == kMethodLz4 && compressedLength > static_cast<uint32_t>(LZ4_compressBound(decompressedLength)))) {
+        (method == kMethodLz4 && (compressedLength > static_cast<uint32_t>(LZ4_compressBound(decompressedLength)) ||
+                                  decompressedLength > uint64_t{kMaxExpansion} * compressedLength))) {
       corrupt("a block header has inconsistent lengths (" + std::to_string(compressedLength) + " compressed, " +
               std::to_string(decompressedLength) + " decompressed)");
       return false;

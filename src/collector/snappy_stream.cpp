@@ -17,6 +17,7 @@ constexpr size_t kHeaderBytes = kMagicBytes + 4 + 4;
 // The magic's first four bytes read as a block length: a concatenated stream's header.
 constexpr uint32_t kMagicAsLength = 0x82534E41;
 constexpr uint32_t kMinimumVersion = 1;
+constexpr uint32_t kMaxExpansion = 32;
 
 }  // namespace
 
@@ -80,6 +81,13 @@ bool SnappyStream::decodeNextBlock(std::vector<char>& block) {
     if (!snappy::GetUncompressedLength(compressedBlock_.data(), compressedLength, &decompressedLength) ||
         decompressedLength > kMaxBlockBytes) {
       corrupt("a block's decompressed length is missing or beyond " + std::to_string(kMaxBlockBytes) + " bytes");
+      return false;
+    }
+    // Snappy's densest element, a 3-byte copy of 64 bytes, bounds the expansion; a length beyond
+    // it is a lie that would cost a large allocation for a few bytes of input.
+    if (decompressedLength > uint64_t{kMaxExpansion} * compressedLength) {
+      corrupt("a block claims " + std::to_string(decompressedLength) + " bytes from only " +
+              std::to_string(compressedLength));
       return false;
     }
     block.resize(decompressedLength);

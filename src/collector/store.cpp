@@ -55,7 +55,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& path) {
   // NOMUTEX: a Store is used by one thread at a time, and SQLite's per-call locking costs ~10% of
   // an ingest's time.
   OpeningConnection connection;
-  int rc = sqlite3_open_v2(path.c_str(), &connection.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &connection.db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string reason = connection.db != nullptr ? sqlite3_errmsg(connection.db) : sqlite3_errstr(rc);
     throw core::UserError(where, "cannot open the store: " + reason,

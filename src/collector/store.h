@@ -71,7 +71,8 @@ class Store;
 
 /// Writes one log into the store inside one transaction. Tasks arrive through TaskSink as they
 /// are parsed; commit() adds the app and decides which copy wins; destroying an uncommitted
-/// writer rolls everything back.
+/// writer, or any exception from commit(), rolls everything back. A writer must not outlive its
+/// Store, and it is finished after commit() whatever the result.
 class AppWriter : public TaskSink {
  public:
   ~AppWriter() override;
@@ -81,6 +82,9 @@ class AppWriter : public TaskSink {
     bool kept = false;                       // this copy is now the stored one
     std::vector<std::string> supersededPaths;  // paths this copy replaced (when kept)
     std::string keptPath;                    // the path that is stored for this key
+    // Superseded copies whose record was dropped because the copy that beat them is gone (a path
+    // read again now holds another app, or a worse copy): ingest these paths again to store them.
+    std::vector<std::string> forgottenPaths;
   };
   /// Stores the app, its jobs, stages, executors and environment, records the file, and resolves
   /// a duplicate key by CopyRank. Commits the transaction.

@@ -248,7 +248,8 @@ core::StageAttempt readStage(const SqliteStatement& statement, int first) {
 }
 
 const RowColumns& executorColumns() {
-  static const RowColumns columns{{"executor_id", "host", "total_cores", "max_memory_bytes", "add_time_ms",
+  static const RowColumns columns{{"executor_id", "host", "total_cores", "max_memory_bytes",
+                                   "max_on_heap_memory_bytes", "max_off_heap_memory_bytes", "host_port", "add_time_ms",
                                    "remove_time_ms", "remove_reason", "excluded", "excluded_in_stages_json",
                                    "log_urls_json", "attributes_json", "resources_json", "resource_profile_id"}};
   return columns;
@@ -257,7 +258,8 @@ const RowColumns& executorColumns() {
 void bindExecutor(SqliteStatement& statement, int first, const core::Executor& executor) {
   RowBinder row(statement, first, executorColumns());
   row << executor.executorId << executor.host << executor.totalCores << executor.maxMemoryBytes
-      << executor.addTimeMs << executor.removeTimeMs << executor.removeReason << executor.excluded
+      << executor.maxOnHeapMemoryBytes << executor.maxOffHeapMemoryBytes << executor.hostPort << executor.addTimeMs
+      << executor.removeTimeMs << executor.removeReason << executor.excluded
       << idsToJson(executor.excludedInStages) << executor.logUrlsJson << executor.attributesJson
       << executor.resourcesJson << executor.resourceProfileId;
   row.finish();
@@ -270,6 +272,9 @@ core::Executor readExecutor(const SqliteStatement& statement, int first) {
   executor.host = row.text();
   executor.totalCores = row.int32();
   executor.maxMemoryBytes = row.int64();
+  executor.maxOnHeapMemoryBytes = row.optionalInt64();
+  executor.maxOffHeapMemoryBytes = row.optionalInt64();
+  executor.hostPort = row.text();
   executor.addTimeMs = row.int64();
   executor.removeTimeMs = row.int64();
   executor.removeReason = row.text();

@@ -110,6 +110,9 @@ CREATE TABLE executors (
   host TEXT NOT NULL DEFAULT '',
   total_cores INTEGER NOT NULL DEFAULT 0,
   max_memory_bytes INTEGER NOT NULL DEFAULT 0,
+  max_on_heap_memory_bytes INTEGER,        -- NULL before Spark 2.3 (not in BlockManagerAdded)
+  max_off_heap_memory_bytes INTEGER,
+  host_port TEXT NOT NULL DEFAULT '',
   add_time_ms INTEGER NOT NULL DEFAULT 0,
   remove_time_ms INTEGER NOT NULL DEFAULT 0,
   remove_reason TEXT NOT NULL DEFAULT '',

@@ -30,7 +30,8 @@ struct SourceLocation {
 class UserError : public std::runtime_error {
  public:
   UserError(SourceLocation location, const std::string& message, std::string hint = {});
-  explicit UserError(const std::string& message) : UserError(SourceLocation{}, message) {}
+  explicit UserError(const std::string& message, std::string hint = {})
+      : UserError(SourceLocation{}, message, std::move(hint)) {}
 
   const SourceLocation& location() const { return location_; }
   const std::string& hint() const { return hint_; }

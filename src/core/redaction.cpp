@@ -1,6 +1,7 @@
 #include "core/redaction.h"
 
-#include <string_view>
+#include <algorithm>
+#include <optional>
 
 namespace jobtuner::core {
 
@@ -16,15 +17,37 @@ constexpr const char* kRedactionRegexKey = "spark.redaction.regex";
 constexpr size_t kWindowBytes = 4096;
 constexpr size_t kWindowOverlap = 512;
 
-std::regex compile(const std::string& pattern) {
-  auto flags = std::regex::ECMAScript | std::regex::optimize;
-  std::string body = pattern;
-  // Java spells case-insensitivity as an inline flag; std::regex only takes it as an option.
-  if (std::string_view(body).starts_with(kCaseInsensitiveFlag)) {
-    flags |= std::regex::icase;
-    body.erase(0, kCaseInsensitiveFlag.size());
+char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The words of a pattern made only of alternatives of literal text ("secret|password|
+// access[.]key"), or nothing when it uses any other regular-expression feature.
+std::optional<std::vector<std::string>> literalAlternatives(std::string_view pattern) {
+  constexpr std::string_view kSpecial = ".^$*+?()[]{}|\\";
+  std::vector<std::string> words(1);
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '|') {
+      if (words.back().empty()) return std::nullopt;
+      words.emplace_back();
+    } else if (pattern.substr(i, 3) == "[.]") {
+      words.back() += '.';
+      i += 2;
+    } else if (c == '\\' && i + 1 < pattern.size() && kSpecial.find(pattern[i + 1]) != std::string_view::npos) {
+      words.back() += pattern[++i];
+    } else if (kSpecial.find(c) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      words.back() += c;
+    }
   }
-  return std::regex(body, flags);
+  if (words.back().empty()) return std::nullopt;
+  return words;
+}
+
+std::regex compile(std::string_view body, bool caseInsensitive) {
+  auto flags = std::regex::ECMAScript | std::regex::optimize;
+  if (caseInsensitive) flags |= std::regex::icase;
+  return std::regex(body.begin(), body.end(), flags);
 }
 
 bool searchBounded(const std::regex& regex, std::string_view text) {
@@ -40,18 +63,42 @@ bool searchBounded(const std::regex& regex, std::string_view text) {
 }  // namespace
 
 Redactor::Redactor(const std::string& pattern) {
+  std::string_view body(pattern);
+  // Java spells case-insensitivity as an inline flag; std::regex only takes it as an option.
+  caseInsensitive_ = body.starts_with(kCaseInsensitiveFlag);
+  if (caseInsensitive_) body.remove_prefix(kCaseInsensitiveFlag.size());
+  if (auto words = literalAlternatives(body)) {
+    literals_ = std::move(*words);
+    if (caseInsensitive_) {
+      for (auto& word : literals_) std::transform(word.begin(), word.end(), word.begin(), asciiLower);
+    }
+    return;
+  }
   try {
-    regex_ = compile(pattern);
+    regex_ = compile(body, caseInsensitive_);
+    useRegex_ = true;
   } catch (const std::regex_error&) {
     // The pattern comes from the log itself (spark.redaction.regex); a Java-only construct must
     // not leave secrets unredacted, so the default applies.
-    regex_ = compile(kDefaultRedactionPattern);
+    *this = Redactor(kDefaultRedactionPattern);
   }
+}
+
+bool Redactor::matches(std::string_view text) const {
+  if (useRegex_) return searchBounded(regex_, text);
+  for (const auto& word : literals_) {
+    auto found = caseInsensitive_
+                     ? std::search(text.begin(), text.end(), word.begin(), word.end(),
+                                   [](char a, char b) { return asciiLower(a) == b; })
+                     : std::search(text.begin(), text.end(), word.begin(), word.end());
+    if (found != text.end()) return true;
+  }
+  return false;
 }
 
 bool Redactor::isSensitive(const std::string& key, const std::string& value) const {
   try {
-    return searchBounded(regex_, key) || searchBounded(regex_, value);
+    return matches(key) || matches(value);
   } catch (const std::regex_error&) {
     // A pattern too complex to evaluate: hiding a value is the safe mistake.
     return true;

@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,13 @@ class Redactor {
   void redact(std::vector<std::pair<std::string, std::string>>& properties) const;
 
  private:
+  bool matches(std::string_view text) const;
+
+  // Patterns that are only alternatives of literal words (the default is) are matched by plain
+  // substring search: std::regex is slow, and every job and stage carries properties to check.
+  std::vector<std::string> literals_;
+  bool caseInsensitive_ = false;
+  bool useRegex_ = false;
   std::regex regex_;
 };
 

@@ -2,7 +2,8 @@
 // uses, configured as Spark configures them (codec_fixture_writer/CodecFixtureWriter.java). The
 // fixtures are written at test time from logs generated here, so nothing binary is checked in.
 // Needs java, javac and Debian's liblz4-java, libsnappy-java, libzstd-jni-java and
-// libcompress-lzf-java (scripts/setup): skipped without them on a developer machine, failed in CI.
+// libcompress-lzf-java (scripts/setup; JOBTUNER_JAVA_LIBS names another jar directory): skipped
+// without them on a developer machine, failed in CI.
 
 #include <snappy.h>
 

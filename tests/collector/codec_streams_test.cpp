@@ -226,6 +226,10 @@ TEST_CASE("lz4 decoder rejects malformed block headers without trusting their le
     block = lz4Header(0x10, 10, 20, 0) + std::string(10, 'x');
     expected = "inconsistent lengths";
   }
+  SECTION("a decompressed length beyond what lz4 can expand its bytes to") {
+    block = lz4Header(0x20, 10, 2551, 0) + std::string(10, '\0');
+    expected = "inconsistent lengths";
+  }
   SECTION("a compressed length beyond any compression of the block") {
     block = lz4Header(0x20, 5000, 1000, 0);
     expected = "inconsistent lengths";
@@ -235,7 +239,7 @@ TEST_CASE("lz4 decoder rejects malformed block headers without trusting their le
     expected = "end-of-stream block has a nonzero checksum";
   }
   SECTION("compressed data that does not decode to its length") {
-    block = lz4Header(0x20, 3, 1000, 0) + std::string("\xF0\x00\x00", 3);
+    block = lz4Header(0x20, 5, 1000, 0) + std::string("\xF0\x00\x00\x00\x00", 5);
     expected = "does not decode to its declared 1000 bytes";
   }
   Decoded decoded = decode(lz4Block(text) + block + lz4EndMark(), Codec::Lz4);
@@ -327,12 +331,15 @@ TEST_CASE("snappy decoder rejects impossible block lengths and corrupt blocks", 
     expected = "impossible length of 4294967280 bytes";
   }
   SECTION("a block declaring more than the block limit") {
-    std::string compressed;
-    std::string big(SnappyStream::kMaxBlockBytes + 1, 'a');
-    snappy::Compress(big.data(), big.size(), &compressed);
+    // The varint 64 MiB + 1, then filler: refused before the output is allocated.
+    std::string compressed = std::string("\x81\x80\x80\x20", 4) + std::string(4000000, '\0');
     appendBigEndian32(bad, compressed.size());
     bad += compressed;
     expected = "beyond 67108864 bytes";
+  }
+  SECTION("a block claiming more than snappy can expand its bytes to") {
+    bad = std::string("\0\0\0\x05\xE8\x07\x00\x00\x00", 9);  // 1000 bytes from 5
+    expected = "a block claims 1000 bytes from only 5";
   }
   SECTION("a block whose declared length is off by one") {
     bad = snappyBlock(text);

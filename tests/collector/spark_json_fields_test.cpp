@@ -33,3 +33,12 @@ TEST_CASE("firstLine keeps the first line within a byte budget", "[collector][js
   CHECK(firstLine("aé", 2) == "a...");
   CHECK(firstLine("") == "");
 }
+
+TEST_CASE("nestsDeeperThan is exact on long lines", "[collector][json]") {
+  // 5000 openers span several blocks of the vectorized count and one partial tail.
+  std::string nested = std::string(5000, '[') + std::string(5000, ']');
+  CHECK_FALSE(nestsDeeperThan(nested, 5000));
+  CHECK(nestsDeeperThan(nested, 4999));
+  std::string quoted = "[\"" + std::string(5000, '{') + "\"]";
+  CHECK_FALSE(nestsDeeperThan(quoted, 10));
+}

@@ -72,3 +72,19 @@ TEST_CASE("redaction finds a secret far inside a very long value", "[core][redac
   // A greedy pattern over a long value must not exhaust the stack.
   CHECK(Redactor("(?i).*password").isSensitive("k", longValue));
 }
+
+TEST_CASE("literal and regular-expression patterns agree", "[core][redaction]") {
+  // "a[.]b|c" is matched by substring search, "a.b|c" (any character) by std::regex.
+  Redactor literal("(?i)access[.]key|token");
+  Redactor regex("(?i)access.key|token");
+  CHECK(literal.isSensitive("fs.s3a.ACCESS.KEY", "x"));
+  CHECK(regex.isSensitive("fs.s3a.ACCESS.KEY", "x"));
+  CHECK_FALSE(literal.isSensitive("fs.s3a.access_key", "x"));
+  CHECK(regex.isSensitive("fs.s3a.access_key", "x"));
+  CHECK(Redactor("pass\\.word").isSensitive("a.pass.word", "x"));
+  CHECK_FALSE(Redactor("pass\\.word").isSensitive("a.passXword", "x"));
+}
+
+TEST_CASE("an empty pattern matches everything, as in Java", "[core][redaction]") {
+  CHECK(Redactor("").isSensitive("spark.master", "yarn"));
+}
