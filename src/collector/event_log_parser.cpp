@@ -174,6 +174,16 @@ void onEnvironmentUpdate(JsonObject& event, core::AppAttempt& app, core::Redacto
 
 // ---- State helpers ------------------------------------------------------------------------
 
+EventLogParser::State::State(TaskSink& taskSink, ParseLimits parseLimits) : sink(taskSink), limits(parseLimits) {
+  // nestsDeeperThan enforces the limit (on-demand simdjson checks depth only in its development
+  // builds); the parsers still get it, with room for the scalars inside the deepest container.
+  // A failed allocation here is retried by the first parse, which reports it if it fails again.
+  constexpr size_t kInitialCapacity = size_t{64} << 10;
+  size_t depth = std::max<size_t>(limits.maxJsonDepth, 1) + 2;
+  [[maybe_unused]] simdjson::error_code lineAllocation = json.allocate(kInitialCapacity, depth);
+  [[maybe_unused]] simdjson::error_code fragmentAllocation = fragmentJson.allocate(kInitialCapacity, depth);
+}
+
 void EventLogParser::State::warn(int64_t line, std::string message) {
   if (warnings.size() >= kMaxWarnings) {
     ++warningsNotKept;

@@ -37,8 +37,8 @@ struct ParseStats {
 
 class EventLogParser {
  public:
-  /// `redactionPattern` overrides the default (Spark's `spark.redaction.regex` default); the app's
-  /// own `spark.redaction.regex` property, when present, wins over both.
+  /// Properties are redacted with the app's own `spark.redaction.regex` when its
+  /// EnvironmentUpdate gives one, else with Spark's default pattern (core/redaction.h).
   EventLogParser(TaskSink& sink, ParseLimits limits = {});
   ~EventLogParser();
 

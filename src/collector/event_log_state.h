@@ -26,7 +26,7 @@ namespace jobtuner::collector {
 using JsonObject = simdjson::ondemand::object;
 
 struct EventLogParser::State {
-  State(TaskSink& taskSink, ParseLimits parseLimits) : sink(taskSink), limits(parseLimits) {}
+  State(TaskSink& taskSink, ParseLimits parseLimits);
 
   TaskSink& sink;
   ParseLimits limits;

@@ -20,6 +20,12 @@ constexpr int kBusyTimeoutMs = 60'000;
 // their inner pages from the OS costs more than this memory.
 constexpr const char* kCacheSizePragma = "PRAGMA cache_size = -32768";  // KiB
 
+// Spark writes kilobytes of accumulables per task; on SQLite's default 4 KiB pages such a row
+// takes a page of its own, on 32 KiB pages they pack and an ingest runs ~1.5x faster (64 KiB
+// gains little more and makes reading one stage among interleaved ones costlier). Takes effect
+// only when the store is created.
+constexpr const char* kPageSizePragma = "PRAGMA page_size = 32768";
+
 // Closes the connection when opening fails halfway (a foreign file, a newer schema).
 struct OpeningConnection {
   ~OpeningConnection() { sqlite3_close_v2(db); }
@@ -71,6 +77,7 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& path) {
   // WAL lets readers (reports, the daemon's web view) run while a log is ingested; NORMAL is safe
   // with WAL (a power cut may lose the last commits, never corrupt the store) and avoids an fsync
   // per transaction. A filesystem without shared memory keeps the old journal; that only costs speed.
+  executeSql(connection.db, kPageSizePragma);  // before WAL, which fixes the page size
   executeSql(connection.db, "PRAGMA journal_mode = WAL");
   executeSql(connection.db, "PRAGMA synchronous = NORMAL");
   executeSql(connection.db, "PRAGMA foreign_keys = ON");

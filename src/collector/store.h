@@ -33,8 +33,8 @@ struct CopyRank {
 };
 
 /// One event-log file's record in the store (every file ever ingested, kept or superseded).
-/// On commit, path is the file's key and its copy's rank path; appId and attemptId come from the
-/// app, and status is decided by the store.
+/// On commit, path (or rank.path when empty) is the file's key and the rank's path; appId and
+/// attemptId come from the app, and status is decided by the store.
 struct IngestedFile {
   std::string path;
   std::string appId;
@@ -97,6 +97,8 @@ class AppWriter : public TaskSink {
   std::unique_ptr<Impl> impl_;
 };
 
+/// One connection to the store file. Several processes (and several Stores) may open the same
+/// file; one Store is used by one thread at a time.
 class Store {
  public:
   /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
@@ -114,9 +116,10 @@ class Store {
   std::vector<AppRow> listApps() const;
   std::vector<IngestedFile> listFiles() const;
 
-  /// Loads an app attempt (without tasks). Empty attemptId with several attempts picks the last.
+  /// Loads an app attempt (without tasks), its vectors in the order they were stored. An empty
+  /// attemptId picks the app's last attempt in attemptsOf order (the only one, if it has one).
   std::optional<core::AppAttempt> loadApp(const std::string& appId, const std::string& attemptId) const;
-  /// Attempt ids stored for an app, in order.
+  /// Attempt ids stored for an app: "" first, then numbers in numeric order ("2" before "10").
   std::vector<std::string> attemptsOf(const std::string& appId) const;
   /// Streams the task attempts of one stage attempt (all stages when stageId < 0), by task id.
   /// An empty attemptId picks the same attempt as loadApp. `fn` sees one snapshot of the store and

@@ -1,8 +1,9 @@
+#include "collector/store.h"
+
 #include <string>
 #include <vector>
 
 #include "collector/sqlite_statement.h"
-#include "collector/store.h"
 
 namespace jobtuner::collector {
 

@@ -1,7 +1,9 @@
+#include "collector/store.h"
+
 #include <algorithm>
+#include <tuple>
 
 #include "collector/sqlite_statement.h"
-#include "collector/store.h"
 #include "collector/store_rows.h"
 
 namespace jobtuner::collector {

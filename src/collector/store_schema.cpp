@@ -244,23 +244,27 @@ const std::vector<Migration>& storeMigrations() {
 int readSchemaVersion(sqlite3* db) { return readPragmaInt(db, "PRAGMA user_version"); }
 
 void checkIsJobtunerStore(sqlite3* db, const std::filesystem::path& path) {
-  int applicationId = 0;
-  int version = 0;
-  int numTables = 0;
   // SQLite opens files lazily: the first read of the header is where "not a database" shows up.
   int rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
-  if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+  int primaryCode = rc & 0xff;  // extended result codes are on
+  if (primaryCode == SQLITE_NOTADB || primaryCode == SQLITE_CORRUPT) {
     throwNotAStore(path, "the file is not an SQLite database");
   }
+  if (primaryCode == SQLITE_CANTOPEN || primaryCode == SQLITE_PERM || primaryCode == SQLITE_AUTH) {
+    throw core::UserError(core::SourceLocation{path.string()},
+                          std::string("cannot open the store: ") + sqlite3_errmsg(db),
+                          "check the path and its permissions, or name another store");
+  }
   checkSqlite(db, rc, "store: " + path.string());
-  applicationId = readPragmaInt(db, "PRAGMA application_id");
-  version = readPragmaInt(db, "PRAGMA user_version");
-  numTables = readPragmaInt(db, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+  int applicationId = readPragmaInt(db, "PRAGMA application_id");
+  int version = readPragmaInt(db, "PRAGMA user_version");
+  int numTables =
+      readPragmaInt(db, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
 
   if (applicationId == 0 && numTables == 0) return;  // a new (or empty) database becomes a store
   if (applicationId != kStoreApplicationId) {
     throwNotAStore(path, "an SQLite database of another program: it has " + std::to_string(numTables) +
-                             " tables and no jobtuner marker");
+                             (numTables == 1 ? " table" : " tables") + " and no jobtuner marker");
   }
   int current = storeMigrations().back().version;
   if (version > current) {

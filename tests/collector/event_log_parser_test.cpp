@@ -222,9 +222,11 @@ TEST_CASE("unknown events are counted by name and never fatal", "[collector][par
 TEST_CASE("Structured Streaming events mark the app as streaming", "[collector][parser]") {
   CollectingSink sink;
   EventLogParser parser(sink);
-  feedAll(parser, {kAppStart});
-  CHECK_FALSE(EventLogParser(sink).finish(false).streaming);
-  feedAll(parser, {R"({"Event":"org.apache.spark.sql.streaming.StreamingQueryListener$QueryStartedEvent","id":"8d268dc2","runId":"e225d92f","name":null,"timestamp":"2020-07-29T10:56:55.947Z"})"});
+  EventLogParser batch(sink);
+  feedAll(batch, {kAppStart, kAppEnd});
+  CHECK_FALSE(batch.finish(false).streaming);
+
+  feedAll(parser, {kAppStart, R"({"Event":"org.apache.spark.sql.streaming.StreamingQueryListener$QueryStartedEvent","id":"8d268dc2","runId":"e225d92f","name":null,"timestamp":"2020-07-29T10:56:55.947Z"})"});
   CHECK(parser.finish(false).streaming);
   CHECK(parser.stats().unknownEvents == 0);
 }

@@ -40,6 +40,7 @@ TEST_CASE("store reopens without running a migration twice", "[collector][store]
     CHECK(store->schemaVersion() == Store::currentSchemaVersion());
     CHECK(queryInt(*store, "SELECT count(*) FROM schema_migrations") == Store::currentSchemaVersion());
     CHECK(store->listApps().size() == 1);
+    CHECK(queryInt(*store, "PRAGMA page_size") == 32768);
     SqliteStatement journal(store->handle(), "PRAGMA journal_mode");
     REQUIRE(journal.step());
     CHECK(journal.textAt(0) == "wal");

@@ -84,9 +84,11 @@ TEST_CASE("duplicate, incomplete and multi-attempt copies are flagged", "[e2e][i
   for (const auto& [path, copy] : copyByPath) kept += copy == "kept";
   CHECK(kept == 47);
   // A complete copy beats an incomplete one, whatever else.
-  CHECK(copyByPath["apache-spark/spark-events-broken/last-attempt-incomplete/application_1656321732247_0006_1"] == "superseded");
-  CHECK(copyByPath["apache-spark/spark-events-broken/previous-attempt-incomplete/application_1656321732247_0006_1"] == "kept");
-  CHECK(copyByPath["apache-spark/spark-events-broken/last-attempt-incomplete/application_1656321732247_0006_2"] == "kept");
+  // (last-attempt-incomplete has a complete attempt 1; previous-attempt-incomplete a complete attempt 2.)
+  CHECK(copyByPath["apache-spark/spark-events-broken/last-attempt-incomplete/application_1656321732247_0006_1"] == "kept");
+  CHECK(copyByPath["apache-spark/spark-events-broken/previous-attempt-incomplete/application_1656321732247_0006_1"] == "superseded");
+  CHECK(copyByPath["apache-spark/spark-events-broken/last-attempt-incomplete/application_1656321732247_0006_2"] == "superseded");
+  CHECK(copyByPath["apache-spark/spark-events-broken/previous-attempt-incomplete/application_1656321732247_0006_2"] == "kept");
   CHECK(copyByPath["spark-rapids-tools/spark-events-qualification/truncated_eventlog"] == "superseded");
   CHECK(copyByPath["spark-rapids-tools/spark-events-qualification/dsAndDf_eventlog.zstd"] == "kept");
 
