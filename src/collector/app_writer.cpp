@@ -19,8 +19,9 @@ constexpr const char* kSuperseded = "superseded";
 constexpr const char* kInsertPlaceholderSql =
     "INSERT INTO apps (app_id, attempt_id) VALUES ('', 'being written ' || hex(randomblob(8)))";
 
-std::string insertSql(const char* table, const RowColumns& columns, bool withPosition) {
-  return std::string("INSERT OR REPLACE INTO ") + table + " (app_pk, " + (withPosition ? "position, " : "") +
+std::string insertSql(const char* table, const RowColumns& columns, bool withPosition,
+                      const char* verb = "INSERT OR REPLACE INTO ") {
+  return std::string(verb) + table + " (app_pk, " + (withPosition ? "position, " : "") +
          columns.list() + ") VALUES (?, " + (withPosition ? "?, " : "") + columns.placeholders() + ")";
 }
 
@@ -37,7 +38,9 @@ struct AppWriter::Impl {
         db(owner.db_),
         transaction(db),
         appPk(insertPlaceholder(db)),
-        insertTask(db, insertSql("tasks", taskColumns(), false)) {
+        // A task id that ends twice (a Resubmitted TaskEnd after the success of the same attempt)
+        // keeps its first end, as Spark's History Server does.
+        insertTask(db, insertSql("tasks", taskColumns(), false, "INSERT OR IGNORE INTO ")) {
     store.writerOpen_ = true;
   }
 

@@ -18,6 +18,7 @@ constexpr size_t kMaxWarnings = 1000;
 // Distinct unknown event names kept by name; the rest are counted together.
 constexpr size_t kMaxUnknownEventTypes = 200;
 constexpr const char* kOtherUnknownEvents = "(other)";
+constexpr size_t kMaxEventNameBytes = 200;
 
 enum class EventKind {
   LogStart,
@@ -344,8 +345,9 @@ void EventLogParser::parseLine(std::string_view line, size_t capacity, int64_t l
         skipAllFields(event);
         ++state.stats.unknownEvents;
         auto& types = state.stats.unknownEventTypes;
-        if (types.size() < kMaxUnknownEventTypes || types.count(name) > 0) {
-          ++types[name];
+        std::string shownName = name.size() > kMaxEventNameBytes ? name.substr(0, kMaxEventNameBytes) + "..." : name;
+        if (types.size() < kMaxUnknownEventTypes || types.count(shownName) > 0) {
+          ++types[shownName];
         } else {
           ++types[kOtherUnknownEvents];
         }

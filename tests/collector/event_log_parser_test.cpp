@@ -368,3 +368,16 @@ TEST_CASE("addWarning records problems found outside the JSON", "[collector][par
   CHECK(parser.warnings()[0].line == 12);
   CHECK(parser.stats().badLines == 0);
 }
+
+TEST_CASE("unknown event names are bounded in number and length", "[collector][parser][bad-input]") {
+  CollectingSink sink;
+  EventLogParser parser(sink);
+  int64_t number = 0;
+  for (int i = 0; i < 250; ++i) feed(parser, R"({"Event":"com.example.Event)" + std::to_string(i) + R"("})", ++number);
+  feed(parser, R"({"Event":")" + std::string(1000, 'x') + R"("})", ++number);
+  const auto& types = parser.stats().unknownEventTypes;
+  CHECK(parser.stats().unknownEvents == 251);
+  CHECK(types.size() == 201);
+  CHECK(types.at("(other)") == 51);
+  for (const auto& [name, count] : types) CHECK(name.size() <= 203);
+}
