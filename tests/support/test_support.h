@@ -45,6 +45,7 @@ struct CommandResult {
   int exitCode = -1;
   std::string out;
   std::string err;
+  long peakRssKb = 0;   // the child's peak resident set size
 };
 
 /// Runs the jobtuner binary with `args` (no shell), with JOBTUNER_HOME pointing at `home` when given.

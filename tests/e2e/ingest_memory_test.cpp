@@ -1,0 +1,55 @@
+// Resident memory of ingest: bounded whatever the size of the log or of one line. These tests are
+// named "rss: ..." so scripts/test runs them on the build without sanitizers, whose shadow memory
+// would swamp the figures.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/event_log_builder.h"
+#include "support/test_support.h"
+
+using namespace jobtuner::testing;
+
+namespace {
+
+long ingestPeakRssKb(const TempDir& home, const std::string& log, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--db", (home / (fs::path(log).filename().string() + ".db")).string(), "ingest", log};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CommandResult result = runJobtuner(args);
+  INFO(result.err);
+  REQUIRE(result.exitCode == 0);
+  return result.peakRssKb;
+}
+
+void generate(const fs::path& path, int sizeMb) {
+  CommandResult result = runProgram(JOBTUNER_GENERATOR_BINARY,
+                                    {"--output", path.string(), "--size-mb", std::to_string(sizeMb), "--seed", "3"});
+  INFO(result.err);
+  REQUIRE(result.exitCode == 0);
+}
+
+}  // namespace
+
+TEST_CASE("rss: ingest memory does not grow with the size of the log", "[e2e][ingest][rss]") {
+  TempDir home;
+  generate(home / "small.log", 40);
+  generate(home / "large.log", 160);
+  long small = ingestPeakRssKb(home, (home / "small.log").string());
+  long large = ingestPeakRssKb(home, (home / "large.log").string());
+  INFO("peak RSS: 40 MB log " << small / 1024 << " MB, 160 MB log " << large / 1024 << " MB");
+  // Four times the log, the same memory: task rows go to the store as they are read.
+  CHECK(large <= small * 5 / 4 + 8 * 1024);
+}
+
+TEST_CASE("rss: a line over the limit is skipped in bounded memory", "[e2e][ingest][rss]") {
+  TempDir home;
+  std::string text = EventLogBuilder("app-longline-0001", "long line").stage(0, 0, "s", uniformTasks(4, 0, 1700000001000, 50)).text();
+  std::string big = "{\"Event\":\"SparkListenerLogStart\",\"pad\":\"" + std::string(size_t{200} << 20, 'z') + "\"}\n";
+  text.insert(text.find('\n') + 1, big);
+  writeFile(home / "long.log", text);
+  text.clear();
+  text.shrink_to_fit();
+  long peak = ingestPeakRssKb(home, (home / "long.log").string(), {"--max-line-mb", "16", "--json"});
+  INFO("peak RSS " << peak / 1024 << " MB for a 200 MB line under a 16 MB limit");
+  CHECK(peak < 100 * 1024);
+}
