@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -182,6 +183,8 @@ int runShow(const ShowArguments& arguments, const CommandContext& context) {
   TextTable jobs({"JOB", "STATUS", "STAGES", "DURATION", "NAME"});
   jobs.alignRight({0, 2, 3});
   for (const auto& job : app->jobs) {
+    bool runsStage = std::find(job.stageIds.begin(), job.stageIds.end(), arguments.stageId) != job.stageIds.end();
+    if (arguments.stageId >= 0 && !runsStage) continue;
     jobs.addRow({std::to_string(job.jobId), core::toString(job.status), std::to_string(job.stageIds.size()),
                  job.completionTimeMs > 0 ? core::formatDurationMs(job.completionTimeMs - job.submissionTimeMs) : "-",
                  terminalSafe(job.name, 80)});
@@ -200,6 +203,8 @@ int runShow(const ShowArguments& arguments, const CommandContext& context) {
     if (!stage["task_summary"].is_null()) printSummary(stage["task_summary"], out);
   }
 
+  // With --stage the question is about one stage; the executor list belongs to the whole app.
+  if (arguments.stageId >= 0) return 0;
   out << "\nExecutors\n";
   TextTable executors({"EXECUTOR", "HOST", "CORES", "ADDED", "REMOVED", "REASON"});
   executors.alignRight({2});
