@@ -39,6 +39,7 @@ int run(int argc, char** argv) {
   addIngestCommand(app, context);
   addAppsCommand(app, context);
   addShowCommand(app, context);
+  addApiCommand(app, context);
 
   try {
     app.parse(argc, argv);

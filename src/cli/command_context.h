@@ -29,5 +29,6 @@ std::filesystem::path jobtunerHome();
 void addIngestCommand(CLI::App& app, CommandContext& context);
 void addAppsCommand(CLI::App& app, CommandContext& context);
 void addShowCommand(CLI::App& app, CommandContext& context);
+void addApiCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace jobtuner::cli

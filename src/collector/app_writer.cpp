@@ -257,6 +257,30 @@ void AppWriter::Impl::writeApp(const core::AppAttempt& app, const CopyRank& rank
     }
   }
   {
+    SqliteStatement insert(db, insertSql("resource_profiles", resourceProfileColumns(), true));
+    for (size_t position = 0; position < app.resourceProfiles.size(); ++position) {
+      insert.bind(1, appPk).bind(2, static_cast<int64_t>(position));
+      bindResourceProfile(insert, 3, app.resourceProfiles[position]);
+      insert.run();
+    }
+  }
+  {
+    SqliteStatement insert(db, insertSql("miscellaneous_processes", miscellaneousProcessColumns(), true));
+    for (size_t position = 0; position < app.miscellaneousProcesses.size(); ++position) {
+      insert.bind(1, appPk).bind(2, static_cast<int64_t>(position));
+      bindMiscellaneousProcess(insert, 3, app.miscellaneousProcesses[position]);
+      insert.run();
+    }
+  }
+  {
+    SqliteStatement insert(db, insertSql("persisted_rdds", persistedRddColumns(), true));
+    for (size_t position = 0; position < app.persistedRdds.size(); ++position) {
+      insert.bind(1, appPk).bind(2, static_cast<int64_t>(position));
+      bindPersistedRdd(insert, 3, app.persistedRdds[position]);
+      insert.run();
+    }
+  }
+  {
     SqliteStatement insert(db, "INSERT INTO properties (app_pk, category, position, key, value) VALUES (?, ?, ?, ?, ?)");
     for (const PropertyCategory& category : propertyCategories()) {
       const auto& entries = app.environment.*category.list;

@@ -40,6 +40,13 @@ enum class EventKind {
   ExecutorExcludedForStage,
   NodeExcluded,
   NodeExcludedForStage,
+  ExecutorUnexcluded,
+  NodeUnexcluded,
+  StageExecutorMetrics,
+  ExecutorMetricsUpdate,
+  ResourceProfileAdded,
+  MiscellaneousProcessAdded,
+  UnpersistRdd,
   Ignored,    // known, with nothing the model keeps
   Streaming,  // known, marks the app as a streaming app
   Unknown,
@@ -75,18 +82,17 @@ EventKind classify(std::string_view name) {
       {"SparkListenerNodeBlacklisted", EventKind::NodeExcluded},
       {"SparkListenerNodeExcludedForStage", EventKind::NodeExcludedForStage},
       {"SparkListenerNodeBlacklistedForStage", EventKind::NodeExcludedForStage},
-      // The model keeps "excluded at some point", so lifting an exclusion changes nothing.
-      {"SparkListenerExecutorUnexcluded", EventKind::Ignored},
-      {"SparkListenerExecutorUnblacklisted", EventKind::Ignored},
-      {"SparkListenerNodeUnexcluded", EventKind::Ignored},
-      {"SparkListenerNodeUnblacklisted", EventKind::Ignored},
+      {"SparkListenerExecutorUnexcluded", EventKind::ExecutorUnexcluded},
+      {"SparkListenerExecutorUnblacklisted", EventKind::ExecutorUnexcluded},
+      {"SparkListenerNodeUnexcluded", EventKind::NodeUnexcluded},
+      {"SparkListenerNodeUnblacklisted", EventKind::NodeUnexcluded},
       {"SparkListenerBlockManagerRemoved", EventKind::Ignored},
-      {"SparkListenerUnpersistRDD", EventKind::Ignored},
-      {"SparkListenerExecutorMetricsUpdate", EventKind::Ignored},
-      {"SparkListenerStageExecutorMetrics", EventKind::Ignored},
+      {"SparkListenerUnpersistRDD", EventKind::UnpersistRdd},
+      {"SparkListenerExecutorMetricsUpdate", EventKind::ExecutorMetricsUpdate},
+      {"SparkListenerStageExecutorMetrics", EventKind::StageExecutorMetrics},
       {"SparkListenerBlockUpdated", EventKind::Ignored},
-      {"SparkListenerResourceProfileAdded", EventKind::Ignored},
-      {"SparkListenerMiscellaneousProcessAdded", EventKind::Ignored},
+      {"SparkListenerResourceProfileAdded", EventKind::ResourceProfileAdded},
+      {"SparkListenerMiscellaneousProcessAdded", EventKind::MiscellaneousProcessAdded},
       {"SparkListenerSpeculativeTaskSubmitted", EventKind::Ignored},
       {"SparkListenerUnschedulableTaskSetAdded", EventKind::Ignored},
       {"SparkListenerUnschedulableTaskSetRemoved", EventKind::Ignored},
@@ -175,6 +181,57 @@ void onEnvironmentUpdate(JsonObject& event, core::AppAttempt& app, core::Redacto
 
 // ---- State helpers ------------------------------------------------------------------------
 
+void EventLogParser::State::onResourceProfileAdded(JsonObject& event) {
+  std::optional<int64_t> id;
+  core::ResourceProfile profile;
+  forEachField(event, [&](std::string_view key, JsonValue value) {
+    if (key == "Resource Profile Id") {
+      id = readOptionalInt64(value);
+    } else if (key == "Executor Resource Requests") {
+      forEachField(value, [&](std::string_view name, JsonValue request) {
+        core::ExecutorResourceRequest& read = profile.executorResources.emplace_back();
+        read.resourceName = std::string(name);
+        forEachField(request, [&](std::string_view field, JsonValue fieldValue) {
+          if (field == "Resource Name") {
+            read.resourceName = readString(fieldValue);
+          } else if (field == "Amount") {
+            read.amount = readInt64(fieldValue);
+          } else if (field == "Discovery Script") {
+            read.discoveryScript = readString(fieldValue);
+          } else if (field == "Vendor") {
+            read.vendor = readString(fieldValue);
+          }
+        });
+      });
+    } else if (key == "Task Resource Requests") {
+      forEachField(value, [&](std::string_view name, JsonValue request) {
+        core::TaskResourceRequest& read = profile.taskResources.emplace_back();
+        read.resourceName = std::string(name);
+        forEachField(request, [&](std::string_view field, JsonValue fieldValue) {
+          if (field == "Resource Name") {
+            read.resourceName = readString(fieldValue);
+          } else if (field == "Amount") {
+            read.amount = readDouble(fieldValue);
+          }
+        });
+      });
+    }
+  });
+  if (!id) {
+    skipEvent("SparkListenerResourceProfileAdded", "\"Resource Profile Id\"");
+    return;
+  }
+  profile.id = static_cast<int32_t>(*id);
+  // A profile id is added once; a repeat replaces it, as Spark's store keys profiles by id.
+  for (core::ResourceProfile& known : app.resourceProfiles) {
+    if (known.id == profile.id) {
+      known = std::move(profile);
+      return;
+    }
+  }
+  app.resourceProfiles.push_back(std::move(profile));
+}
+
 EventLogParser::State::State(TaskSink& taskSink, ParseLimits parseLimits) : sink(taskSink), limits(parseLimits) {
   // nestsDeeperThan enforces the limit (on-demand simdjson checks depth only in its development
   // builds); the parsers still get it, with room for the scalars inside the deepest container.
@@ -203,6 +260,8 @@ core::StageAttempt& EventLogParser::State::stageAttemptFor(int32_t stageId, int3
     core::StageAttempt& stage = app.stages.emplace_back();
     stage.stageId = stageId;
     stage.attemptId = attemptId;
+    // Spark's listener starts counting a stage attempt when it first hears of it.
+    liveStages.try_emplace({stageId, attemptId});
   }
   return app.stages[found->second];
 }
@@ -336,6 +395,13 @@ void EventLogParser::parseLine(std::string_view line, size_t capacity, int64_t l
       case EventKind::ExecutorExcludedForStage: state.onExecutorExcluded(event, true); break;
       case EventKind::NodeExcluded: state.onNodeExcluded(event, false); break;
       case EventKind::NodeExcludedForStage: state.onNodeExcluded(event, true); break;
+      case EventKind::ExecutorUnexcluded: state.onExclusionLifted(event, false); break;
+      case EventKind::NodeUnexcluded: state.onExclusionLifted(event, true); break;
+      case EventKind::StageExecutorMetrics: state.onStageExecutorMetrics(event); break;
+      case EventKind::ExecutorMetricsUpdate: state.onExecutorMetricsUpdate(event); break;
+      case EventKind::ResourceProfileAdded: state.onResourceProfileAdded(event); break;
+      case EventKind::MiscellaneousProcessAdded: state.onMiscellaneousProcessAdded(event); break;
+      case EventKind::UnpersistRdd: state.onUnpersistRdd(event); break;
       case EventKind::Streaming:
         skipAllFields(event);
         state.app.streaming = true;
@@ -363,15 +429,20 @@ void EventLogParser::parseLine(std::string_view line, size_t capacity, int64_t l
     if (kind == EventKind::TaskEnd) ++state.stats.taskEndEvents;
   } catch (const simdjson::simdjson_error& error) {
     state.endedTask.reset();
+    state.endedTaskExecutorMetrics.reset();
     badLine(fmt::format("malformed JSON: {}", simdjson::error_message(error.error())));
   } catch (const std::exception& error) {
     // Nothing in a line may stop the log; an unexpected failure is reported like a bad line.
     state.endedTask.reset();
+    state.endedTaskExecutorMetrics.reset();
     badLine(fmt::format("unreadable event: {}", error.what()));
   }
   // Outside the try: a failing sink (the store) is not a problem of this line and must stop
   // the ingestion rather than be reported as one.
   if (state.endedTask) {
+    state.raiseExecutorPeaksForTask(state.endedTask->executorId,
+                                    state.endedTaskExecutorMetrics.value_or(core::ExecutorMetrics{}));
+    state.endedTaskExecutorMetrics.reset();
     state.runningTasks.erase(state.endedTask->taskId);
     state.sink.addTask(*state.endedTask);
     state.endedTask.reset();

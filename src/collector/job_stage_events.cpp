@@ -71,6 +71,8 @@ void EventLogParser::State::onJobStart(JsonObject& event) {
   job.status = core::JobStatus::Running;
   const StageInfoFields* lastStage = nullptr;
   for (const StageInfoFields& info : stageInfos) {
+    // AppStatusListener's estimate: the tasks of the stages not yet computed when the job starts.
+    if (!info.completionTimeMs) job.numTasks += info.numTasks.value_or(0);
     if (!info.stageId) continue;
     if (!stageIds) addUnique(job.stageIds, *info.stageId);
     // Spark's UI names a job after its stage with the highest id (the result stage).
@@ -146,6 +148,7 @@ void EventLogParser::State::onJobEnd(JsonObject& event) {
   for (core::StageAttempt& stage : app.stages) {
     if (stage.status == core::StageStatus::Pending && jobStages.count(stage.stageId) > 0) {
       stage.status = core::StageStatus::Skipped;
+      liveStages.erase({stage.stageId, stage.attemptId});
     }
   }
 }
@@ -168,6 +171,7 @@ void EventLogParser::State::onStageSubmitted(JsonObject& event) {
   }
   core::StageAttempt& stage = stageAttemptFor(*info.stageId, info.attemptId);
   applyStageInfo(info, stage);
+  if (info.rddInfoJson) trackPersistedRdds(*info.rddInfoJson);
   stage.status = core::StageStatus::Active;
   if (hasProperties) stage.properties = redactedProperties(std::move(properties));
   // The stage belongs to every running job that lists it, as AppStatusListener links them.
@@ -199,6 +203,8 @@ void EventLogParser::State::onStageCompleted(JsonObject& event) {
   } else {
     stage.status = core::StageStatus::Skipped;
   }
+  releaseStageExclusions(stage.stageId, stage.attemptId);
+  retireStageIfDone(stage.stageId, stage.attemptId);
 }
 
 }  // namespace jobtuner::collector

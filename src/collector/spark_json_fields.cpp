@@ -101,6 +101,18 @@ int32_t readInt32(JsonValue value, int32_t fallback) {
                                                    std::numeric_limits<int32_t>::max()));
 }
 
+double readDouble(JsonValue value, double fallback) {
+  double number = 0;
+  if (value.get_double().get(number) == simdjson::SUCCESS) return number;
+  if (typeOf(value) != simdjson::ondemand::json_type::string) return fallback;
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) return fallback;
+  std::string copy(trimmed(text));
+  char* end = nullptr;
+  double parsed = std::strtod(copy.c_str(), &end);
+  return !copy.empty() && end == copy.c_str() + copy.size() ? parsed : fallback;
+}
+
 bool readBool(JsonValue value, bool fallback) {
   switch (typeOf(value)) {
     case simdjson::ondemand::json_type::boolean: {

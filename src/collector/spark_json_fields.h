@@ -53,6 +53,8 @@ int64_t readInt64(JsonValue value, int64_t fallback = 0);
 int32_t readInt32(JsonValue value, int32_t fallback = 0);
 /// Like readInt64, but distinguishes a missing value (null or not a number) from zero.
 std::optional<int64_t> readOptionalInt64(JsonValue value);
+/// A number (integer or not), or a numeric string; `fallback` otherwise.
+double readDouble(JsonValue value, double fallback = 0);
 /// true/false, or the strings "true"/"false"; `fallback` otherwise.
 bool readBool(JsonValue value, bool fallback = false);
 /// A string's text; a number or boolean as written; "" for null; containers as raw JSON.

@@ -31,6 +31,10 @@ StageInfoFields decodeStageInfo(JsonValue value) {
       info.accumulablesJson = readRawJson(field);
     } else if (key == "Resource Profile Id") {
       info.resourceProfileId = readInt32(field);
+    } else if (key == "Shuffle Push Enabled") {
+      info.shufflePushEnabled = readBool(field);
+    } else if (key == "Shuffle Push Mergers Count") {
+      info.shuffleMergersCount = readInt32(field);
     }
   });
   return info;
@@ -49,6 +53,8 @@ void applyStageInfo(const StageInfoFields& info, core::StageAttempt& stage) {
   if (info.rddInfoJson) stage.rddInfoJson = *info.rddInfoJson;
   if (info.accumulablesJson) stage.accumulablesJson = *info.accumulablesJson;
   if (info.resourceProfileId) stage.resourceProfileId = *info.resourceProfileId;
+  if (info.shufflePushEnabled) stage.shufflePushEnabled = *info.shufflePushEnabled;
+  if (info.shuffleMergersCount) stage.shuffleMergersCount = *info.shuffleMergersCount;
 }
 
 }  // namespace jobtuner::collector

@@ -28,6 +28,8 @@ struct StageInfoFields {
   std::optional<std::string> rddInfoJson;
   std::optional<std::string> accumulablesJson;
   std::optional<int32_t> resourceProfileId;
+  std::optional<bool> shufflePushEnabled;
+  std::optional<int32_t> shuffleMergersCount;
 };
 
 StageInfoFields decodeStageInfo(JsonValue value);

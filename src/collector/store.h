@@ -65,6 +65,7 @@ struct AppRow {
   int64_t failedTasks = 0;
   int64_t executors = 0;
   std::string path;        // the kept copy
+  int64_t fileMtimeMs = 0; // its modification time when read (the History Server's lastUpdated)
 };
 
 class Store;

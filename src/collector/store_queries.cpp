@@ -52,7 +52,7 @@ std::vector<AppRow> Store::listApps() const {
   SqliteStatement query(db_,
                         "SELECT app_id, attempt_id, name, user, source, engine_version, job_key, start_time_ms, "
                         "end_time_ms, completed, streaming, num_jobs, num_stages, num_tasks, num_failed_tasks, "
-                        "num_executors, path FROM apps WHERE app_id <> '' "
+                        "num_executors, path, file_mtime_ms FROM apps WHERE app_id <> '' "
                         "ORDER BY start_time_ms DESC, app_id, attempt_id");
   std::vector<AppRow> rows;
   while (query.step()) {
@@ -75,6 +75,7 @@ std::vector<AppRow> Store::listApps() const {
     row.failedTasks = query.int64At(column++);
     row.executors = query.int64At(column++);
     row.path = query.textAt(column++);
+    row.fileMtimeMs = query.int64At(column++);
   }
   return rows;
 }
@@ -129,6 +130,24 @@ std::optional<core::AppAttempt> Store::loadApp(const std::string& appId, const s
         db_, "SELECT " + executorColumns().list() + " FROM executors WHERE app_pk = ? ORDER BY position");
     query.bind(1, *appPk);
     while (query.step()) app.executors.push_back(readExecutor(query, 0));
+  }
+  {
+    SqliteStatement query(db_, "SELECT " + resourceProfileColumns().list() +
+                                   " FROM resource_profiles WHERE app_pk = ? ORDER BY position");
+    query.bind(1, *appPk);
+    while (query.step()) app.resourceProfiles.push_back(readResourceProfile(query, 0));
+  }
+  {
+    SqliteStatement query(db_, "SELECT " + miscellaneousProcessColumns().list() +
+                                   " FROM miscellaneous_processes WHERE app_pk = ? ORDER BY position");
+    query.bind(1, *appPk);
+    while (query.step()) app.miscellaneousProcesses.push_back(readMiscellaneousProcess(query, 0));
+  }
+  {
+    SqliteStatement query(db_, "SELECT " + persistedRddColumns().list() +
+                                   " FROM persisted_rdds WHERE app_pk = ? ORDER BY position");
+    query.bind(1, *appPk);
+    while (query.step()) app.persistedRdds.push_back(readPersistedRdd(query, 0));
   }
   {
     SqliteStatement query(db_, "SELECT key, value FROM properties WHERE app_pk = ? AND category = ? ORDER BY position");

@@ -120,6 +120,136 @@ std::map<std::string, std::string> propertiesFromJson(const std::string& text) {
   return properties;
 }
 
+// Metrics by name, so a store stays readable if Spark's list of metrics grows; '' when unset.
+std::string peakMetricsToJson(const std::optional<core::ExecutorMetrics>& metrics) {
+  if (!metrics) return "";
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (size_t i = 0; i < core::ExecutorMetrics::kCount; ++i) object[core::executorMetricNames()[i]] = metrics->values[i];
+  return object.dump();
+}
+
+std::optional<core::ExecutorMetrics> peakMetricsFromJson(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  nlohmann::json parsed = parseStoredJson(text);
+  core::ExecutorMetrics metrics;
+  for (size_t i = 0; i < core::ExecutorMetrics::kCount; ++i) {
+    auto found = parsed.find(core::executorMetricNames()[i]);
+    if (found != parsed.end() && found->is_number_integer()) metrics.values[i] = found->get<int64_t>();
+  }
+  return metrics;
+}
+
+std::string executorRequestsToJson(const std::vector<core::ExecutorResourceRequest>& requests) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& request : requests) {
+    list.push_back({{"resourceName", request.resourceName},
+                    {"amount", request.amount},
+                    {"discoveryScript", request.discoveryScript},
+                    {"vendor", request.vendor}});
+  }
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<core::ExecutorResourceRequest> executorRequestsFromJson(const std::string& text) {
+  std::vector<core::ExecutorResourceRequest> requests;
+  for (const auto& item : parseStoredJson(text)) {
+    if (!item.is_object()) continue;
+    core::ExecutorResourceRequest& request = requests.emplace_back();
+    request.resourceName = item.value("resourceName", "");
+    request.amount = item.value("amount", int64_t{0});
+    request.discoveryScript = item.value("discoveryScript", "");
+    request.vendor = item.value("vendor", "");
+  }
+  return requests;
+}
+
+std::string taskRequestsToJson(const std::vector<core::TaskResourceRequest>& requests) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& request : requests) list.push_back({{"resourceName", request.resourceName}, {"amount", request.amount}});
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<core::TaskResourceRequest> taskRequestsFromJson(const std::string& text) {
+  std::vector<core::TaskResourceRequest> requests;
+  for (const auto& item : parseStoredJson(text)) {
+    if (!item.is_object()) continue;
+    requests.push_back({item.value("resourceName", ""), item.value("amount", 0.0)});
+  }
+  return requests;
+}
+
+std::string countsToJson(const std::map<std::string, int32_t>& counts) {
+  return nlohmann::json(counts).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::map<std::string, int32_t> countsFromJson(const std::string& text) {
+  std::map<std::string, int32_t> counts;
+  nlohmann::json parsed = parseStoredJson(text);
+  if (!parsed.is_object()) return counts;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_number_integer()) counts.emplace(key, value.get<int32_t>());
+  }
+  return counts;
+}
+
+std::string stageExecutorSummariesToJson(const std::vector<core::StageExecutorSummary>& summaries) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const core::StageExecutorSummary& summary : summaries) {
+    nlohmann::ordered_json item = {{"executorId", summary.executorId},     {"taskTimeMs", summary.taskTimeMs},
+                                   {"failedTasks", summary.failedTasks},   {"succeededTasks", summary.succeededTasks},
+                                   {"killedTasks", summary.killedTasks},   {"excluded", summary.excluded}};
+    if (summary.peakMemoryMetrics) item["peakMemoryMetrics"] = nlohmann::ordered_json::parse(peakMetricsToJson(summary.peakMemoryMetrics));
+    list.push_back(std::move(item));
+  }
+  return list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<core::StageExecutorSummary> stageExecutorSummariesFromJson(const std::string& text) {
+  std::vector<core::StageExecutorSummary> summaries;
+  nlohmann::json parsed = parseStoredJson(text);
+  if (!parsed.is_array()) return summaries;
+  for (const auto& item : parsed) {
+    if (!item.is_object()) continue;
+    core::StageExecutorSummary& summary = summaries.emplace_back();
+    summary.executorId = item.value("executorId", "");
+    summary.taskTimeMs = item.value("taskTimeMs", int64_t{0});
+    summary.failedTasks = item.value("failedTasks", 0);
+    summary.succeededTasks = item.value("succeededTasks", 0);
+    summary.killedTasks = item.value("killedTasks", 0);
+    summary.excluded = item.value("excluded", false);
+    if (auto peaks = item.find("peakMemoryMetrics"); peaks != item.end() && peaks->is_object()) {
+      core::ExecutorMetrics& metrics = summary.peakMemoryMetrics.emplace();
+      for (size_t i = 0; i < core::ExecutorMetrics::kCount; ++i) {
+        auto found = peaks->find(core::executorMetricNames()[i]);
+        if (found != peaks->end() && found->is_number_integer()) metrics.values[i] = found->get<int64_t>();
+      }
+    }
+  }
+  return summaries;
+}
+
+std::string speculationSummaryToJson(const std::optional<core::SpeculationStageSummary>& summary) {
+  if (!summary) return "";
+  return nlohmann::ordered_json{{"numTasks", summary->numTasks},
+                                {"numActiveTasks", summary->numActiveTasks},
+                                {"numCompletedTasks", summary->numCompletedTasks},
+                                {"numFailedTasks", summary->numFailedTasks},
+                                {"numKilledTasks", summary->numKilledTasks}}
+      .dump();
+}
+
+std::optional<core::SpeculationStageSummary> speculationSummaryFromJson(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  nlohmann::json parsed = parseStoredJson(text);
+  core::SpeculationStageSummary summary;
+  summary.numTasks = parsed.value("numTasks", 0);
+  summary.numActiveTasks = parsed.value("numActiveTasks", 0);
+  summary.numCompletedTasks = parsed.value("numCompletedTasks", 0);
+  summary.numFailedTasks = parsed.value("numFailedTasks", 0);
+  summary.numKilledTasks = parsed.value("numKilledTasks", 0);
+  return summary;
+}
+
 }  // namespace
 
 std::string RowColumns::list(const char* prefix) const {
@@ -178,7 +308,7 @@ void readApp(const SqliteStatement& statement, int first, core::AppAttempt& app)
 
 const RowColumns& jobColumns() {
   static const RowColumns columns{{"job_id", "name", "description", "job_group", "sql_execution_id",
-                                   "submission_time_ms", "completion_time_ms", "stage_ids_json", "status",
+                                   "submission_time_ms", "completion_time_ms", "stage_ids_json", "num_tasks", "status",
                                    "failure_reason", "properties_json"}};
   return columns;
 }
@@ -186,7 +316,7 @@ const RowColumns& jobColumns() {
 void bindJob(SqliteStatement& statement, int first, const core::Job& job) {
   RowBinder row(statement, first, jobColumns());
   row << job.jobId << job.name << job.description << job.jobGroup << job.sqlExecutionId << job.submissionTimeMs
-      << job.completionTimeMs << idsToJson(job.stageIds) << core::toString(job.status) << job.failureReason
+      << job.completionTimeMs << idsToJson(job.stageIds) << job.numTasks << core::toString(job.status) << job.failureReason
       << propertiesToJson(job.properties);
   row.finish();
 }
@@ -202,6 +332,7 @@ core::Job readJob(const SqliteStatement& statement, int first) {
   job.submissionTimeMs = row.int64();
   job.completionTimeMs = row.int64();
   job.stageIds = idsFromJson(row.text());
+  job.numTasks = row.int32();
   job.status = jobStatusFromText(row.text());
   job.failureReason = row.text();
   job.properties = propertiesFromJson(row.text());
@@ -212,7 +343,12 @@ const RowColumns& stageColumns() {
   static const RowColumns columns{{"stage_id", "attempt_id", "name", "details", "num_tasks", "parent_ids_json",
                                    "job_ids_json", "submission_time_ms", "completion_time_ms", "status",
                                    "failure_reason", "runtime_stage_name", "rdd_info_json", "accumulables_json",
-                                   "properties_json", "resource_profile_id"}};
+                                   "properties_json", "resource_profile_id", "shuffle_push_enabled",
+                                   "shuffle_mergers_count", "num_active_tasks", "num_complete_tasks",
+                                   "num_failed_tasks", "num_killed_tasks", "num_completed_indices",
+                                   "first_task_launched_time_ms", "killed_tasks_summary_json",
+                                   "executor_summaries_json", "peak_executor_metrics_json",
+                                   "speculation_summary_json"}};
   return columns;
 }
 
@@ -221,7 +357,11 @@ void bindStage(SqliteStatement& statement, int first, const core::StageAttempt& 
   row << stage.stageId << stage.attemptId << stage.name << stage.details << stage.numTasks
       << idsToJson(stage.parentIds) << idsToJson(stage.jobIds) << stage.submissionTimeMs << stage.completionTimeMs
       << core::toString(stage.status) << stage.failureReason << stage.runtimeStageName << stage.rddInfoJson
-      << stage.accumulablesJson << propertiesToJson(stage.properties) << stage.resourceProfileId;
+      << stage.accumulablesJson << propertiesToJson(stage.properties) << stage.resourceProfileId
+      << stage.shufflePushEnabled << stage.shuffleMergersCount << stage.numActiveTasks << stage.numCompleteTasks
+      << stage.numFailedTasks << stage.numKilledTasks << stage.numCompletedIndices << stage.firstTaskLaunchedTimeMs
+      << countsToJson(stage.killedTasksSummary) << stageExecutorSummariesToJson(stage.executorSummaries)
+      << peakMetricsToJson(stage.peakExecutorMetrics) << speculationSummaryToJson(stage.speculationSummary);
   row.finish();
 }
 
@@ -244,6 +384,18 @@ core::StageAttempt readStage(const SqliteStatement& statement, int first) {
   stage.accumulablesJson = row.text();
   stage.properties = propertiesFromJson(row.text());
   stage.resourceProfileId = row.int32();
+  stage.shufflePushEnabled = row.boolean();
+  stage.shuffleMergersCount = row.int32();
+  stage.numActiveTasks = row.int32();
+  stage.numCompleteTasks = row.int32();
+  stage.numFailedTasks = row.int32();
+  stage.numKilledTasks = row.int32();
+  stage.numCompletedIndices = row.int32();
+  stage.firstTaskLaunchedTimeMs = row.int64();
+  stage.killedTasksSummary = countsFromJson(row.text());
+  stage.executorSummaries = stageExecutorSummariesFromJson(row.text());
+  stage.peakExecutorMetrics = peakMetricsFromJson(row.text());
+  stage.speculationSummary = speculationSummaryFromJson(row.text());
   return stage;
 }
 
@@ -251,7 +403,8 @@ const RowColumns& executorColumns() {
   static const RowColumns columns{{"executor_id", "host", "total_cores", "max_memory_bytes",
                                    "max_on_heap_memory_bytes", "max_off_heap_memory_bytes", "host_port", "add_time_ms",
                                    "remove_time_ms", "remove_reason", "excluded", "excluded_in_stages_json",
-                                   "log_urls_json", "attributes_json", "resources_json", "resource_profile_id"}};
+                                   "log_urls_json", "attributes_json", "resources_json", "resource_profile_id",
+                                   "peak_metrics_json"}};
   return columns;
 }
 
@@ -261,7 +414,7 @@ void bindExecutor(SqliteStatement& statement, int first, const core::Executor& e
       << executor.maxOnHeapMemoryBytes << executor.maxOffHeapMemoryBytes << executor.hostPort << executor.addTimeMs
       << executor.removeTimeMs << executor.removeReason << executor.excluded
       << idsToJson(executor.excludedInStages) << executor.logUrlsJson << executor.attributesJson
-      << executor.resourcesJson << executor.resourceProfileId;
+      << executor.resourcesJson << executor.resourceProfileId << peakMetricsToJson(executor.peakMetrics);
   row.finish();
 }
 
@@ -284,20 +437,95 @@ core::Executor readExecutor(const SqliteStatement& statement, int first) {
   executor.attributesJson = row.text();
   executor.resourcesJson = row.text();
   executor.resourceProfileId = row.int32();
+  executor.peakMetrics = peakMetricsFromJson(row.text());
   return executor;
+}
+
+const RowColumns& resourceProfileColumns() {
+  static const RowColumns columns{{"profile_id", "executor_resources_json", "task_resources_json"}};
+  return columns;
+}
+
+void bindResourceProfile(SqliteStatement& statement, int first, const core::ResourceProfile& profile) {
+  RowBinder row(statement, first, resourceProfileColumns());
+  row << profile.id << executorRequestsToJson(profile.executorResources) << taskRequestsToJson(profile.taskResources);
+  row.finish();
+}
+
+core::ResourceProfile readResourceProfile(const SqliteStatement& statement, int first) {
+  RowReader row(statement, first);
+  core::ResourceProfile profile;
+  profile.id = row.int32();
+  profile.executorResources = executorRequestsFromJson(row.text());
+  profile.taskResources = taskRequestsFromJson(row.text());
+  return profile;
+}
+
+const RowColumns& miscellaneousProcessColumns() {
+  static const RowColumns columns{{"process_id", "host_port", "total_cores", "add_time_ms", "log_urls_json"}};
+  return columns;
+}
+
+void bindMiscellaneousProcess(SqliteStatement& statement, int first, const core::MiscellaneousProcess& process) {
+  RowBinder row(statement, first, miscellaneousProcessColumns());
+  row << process.processId << process.hostPort << process.totalCores << process.addTimeMs << process.logUrlsJson;
+  row.finish();
+}
+
+core::MiscellaneousProcess readMiscellaneousProcess(const SqliteStatement& statement, int first) {
+  RowReader row(statement, first);
+  core::MiscellaneousProcess process;
+  process.processId = row.text();
+  process.hostPort = row.text();
+  process.totalCores = row.int32();
+  process.addTimeMs = row.int64();
+  process.logUrlsJson = row.text();
+  return process;
+}
+
+const RowColumns& persistedRddColumns() {
+  static const RowColumns columns{{"rdd_id", "name", "num_partitions", "use_disk", "use_memory", "use_off_heap",
+                                   "deserialized", "replication"}};
+  return columns;
+}
+
+void bindPersistedRdd(SqliteStatement& statement, int first, const core::PersistedRdd& rdd) {
+  RowBinder row(statement, first, persistedRddColumns());
+  row << rdd.rddId << rdd.name << rdd.numPartitions << rdd.useDisk << rdd.useMemory << rdd.useOffHeap
+      << rdd.deserialized << rdd.replication;
+  row.finish();
+}
+
+core::PersistedRdd readPersistedRdd(const SqliteStatement& statement, int first) {
+  RowReader row(statement, first);
+  core::PersistedRdd rdd;
+  rdd.rddId = row.int32();
+  rdd.name = row.text();
+  rdd.numPartitions = row.int32();
+  rdd.useDisk = row.boolean();
+  rdd.useMemory = row.boolean();
+  rdd.useOffHeap = row.boolean();
+  rdd.deserialized = row.boolean();
+  rdd.replication = row.int32();
+  return rdd;
 }
 
 const RowColumns& taskColumns() {
   static const RowColumns columns{{
       "task_id", "stage_id", "stage_attempt_id", "task_index", "attempt", "partition_id", "executor_id", "host",
       "locality", "task_type", "speculative", "launch_time_ms", "finish_time_ms", "getting_result_start_ms",
-      "status", "end_reason", "failure_message", "end_reason_json", "accumulables_json", "has_metrics",
+      "status", "end_reason", "failure_message", "end_reason_json", "accumulables_json", "added_to_stage_totals",
+      "has_metrics",
       "executor_deserialize_time_ms", "executor_deserialize_cpu_time_ns", "executor_run_time_ms",
       "executor_cpu_time_ns", "result_size_bytes", "jvm_gc_time_ms", "result_serialization_time_ms",
       "memory_bytes_spilled", "disk_bytes_spilled", "peak_execution_memory_bytes", "input_bytes", "input_records",
       "output_bytes", "output_records", "shuffle_remote_blocks_fetched", "shuffle_local_blocks_fetched",
       "shuffle_fetch_wait_time_ms", "shuffle_remote_bytes_read", "shuffle_remote_bytes_read_to_disk",
       "shuffle_local_bytes_read", "shuffle_records_read", "shuffle_remote_reqs_duration_ms",
+      "shuffle_corrupt_merged_block_chunks", "shuffle_merged_fetch_fallback_count",
+      "shuffle_remote_merged_blocks_fetched", "shuffle_local_merged_blocks_fetched",
+      "shuffle_remote_merged_chunks_fetched", "shuffle_local_merged_chunks_fetched",
+      "shuffle_remote_merged_bytes_read", "shuffle_local_merged_bytes_read", "shuffle_remote_merged_reqs_duration_ms",
       "shuffle_bytes_written", "shuffle_write_time_ns", "shuffle_records_written",
   }};
   return columns;
@@ -309,14 +537,17 @@ void bindTask(SqliteStatement& statement, int first, const core::TaskAttempt& ta
   row << task.taskId << task.stageId << task.stageAttemptId << task.index << task.attempt << task.partitionId
       << task.executorId << task.host << task.locality << task.taskType << task.speculative << task.launchTimeMs
       << task.finishTimeMs << task.gettingResultTimeMs << core::toString(task.status) << task.endReason
-      << task.failureMessage << task.endReasonJson << task.accumulablesJson << m.hasMetrics
+      << task.failureMessage << task.endReasonJson << task.accumulablesJson << task.addedToStageTotals << m.hasMetrics
       << m.executorDeserializeTimeMs << m.executorDeserializeCpuTimeNs << m.executorRunTimeMs
       << m.executorCpuTimeNs << m.resultSizeBytes << m.jvmGcTimeMs << m.resultSerializationTimeMs
       << m.memoryBytesSpilled << m.diskBytesSpilled << m.peakExecutionMemoryBytes << m.inputBytes << m.inputRecords
       << m.outputBytes << m.outputRecords << m.shuffleRemoteBlocksFetched << m.shuffleLocalBlocksFetched
       << m.shuffleFetchWaitTimeMs << m.shuffleRemoteBytesRead << m.shuffleRemoteBytesReadToDisk
-      << m.shuffleLocalBytesRead << m.shuffleRecordsRead << m.shuffleRemoteReqsDurationMs << m.shuffleBytesWritten
-      << m.shuffleWriteTimeNs << m.shuffleRecordsWritten;
+      << m.shuffleLocalBytesRead << m.shuffleRecordsRead << m.shuffleRemoteReqsDurationMs
+      << m.shuffleCorruptMergedBlockChunks << m.shuffleMergedFetchFallbackCount << m.shuffleRemoteMergedBlocksFetched
+      << m.shuffleLocalMergedBlocksFetched << m.shuffleRemoteMergedChunksFetched << m.shuffleLocalMergedChunksFetched
+      << m.shuffleRemoteMergedBytesRead << m.shuffleLocalMergedBytesRead << m.shuffleRemoteMergedReqsDurationMs
+      << m.shuffleBytesWritten << m.shuffleWriteTimeNs << m.shuffleRecordsWritten;
   row.finish();
 }
 
@@ -343,6 +574,7 @@ core::TaskAttempt readTask(const SqliteStatement& statement, int first) {
   task.failureMessage = row.text();
   task.endReasonJson = row.text();
   task.accumulablesJson = row.text();
+  task.addedToStageTotals = row.boolean();
   m.hasMetrics = row.boolean();
   m.executorDeserializeTimeMs = row.int64();
   m.executorDeserializeCpuTimeNs = row.int64();
@@ -366,6 +598,15 @@ core::TaskAttempt readTask(const SqliteStatement& statement, int first) {
   m.shuffleLocalBytesRead = row.int64();
   m.shuffleRecordsRead = row.int64();
   m.shuffleRemoteReqsDurationMs = row.int64();
+  m.shuffleCorruptMergedBlockChunks = row.int64();
+  m.shuffleMergedFetchFallbackCount = row.int64();
+  m.shuffleRemoteMergedBlocksFetched = row.int64();
+  m.shuffleLocalMergedBlocksFetched = row.int64();
+  m.shuffleRemoteMergedChunksFetched = row.int64();
+  m.shuffleLocalMergedChunksFetched = row.int64();
+  m.shuffleRemoteMergedBytesRead = row.int64();
+  m.shuffleLocalMergedBytesRead = row.int64();
+  m.shuffleRemoteMergedReqsDurationMs = row.int64();
   m.shuffleBytesWritten = row.int64();
   m.shuffleWriteTimeNs = row.int64();
   m.shuffleRecordsWritten = row.int64();

@@ -44,6 +44,18 @@ const RowColumns& executorColumns();
 void bindExecutor(SqliteStatement& statement, int first, const core::Executor& executor);
 core::Executor readExecutor(const SqliteStatement& statement, int first);
 
+const RowColumns& resourceProfileColumns();
+void bindResourceProfile(SqliteStatement& statement, int first, const core::ResourceProfile& profile);
+core::ResourceProfile readResourceProfile(const SqliteStatement& statement, int first);
+
+const RowColumns& miscellaneousProcessColumns();
+void bindMiscellaneousProcess(SqliteStatement& statement, int first, const core::MiscellaneousProcess& process);
+core::MiscellaneousProcess readMiscellaneousProcess(const SqliteStatement& statement, int first);
+
+const RowColumns& persistedRddColumns();
+void bindPersistedRdd(SqliteStatement& statement, int first, const core::PersistedRdd& rdd);
+core::PersistedRdd readPersistedRdd(const SqliteStatement& statement, int first);
+
 const RowColumns& taskColumns();
 void bindTask(SqliteStatement& statement, int first, const core::TaskAttempt& task);
 core::TaskAttempt readTask(const SqliteStatement& statement, int first);

@@ -222,6 +222,85 @@ SELECT
 FROM tasks t;
 )sql";
 
+// Version 2: what the History Server's REST answers need beyond version 1 (jobtuner api). Stores
+// made by version 1 get the columns with their defaults; ingesting their logs again fills them in
+// (a path read again replaces its earlier reading).
+constexpr const char* kSchemaVersion2 = R"sql(
+ALTER TABLE jobs ADD COLUMN num_tasks INTEGER NOT NULL DEFAULT 0;  -- Spark's estimate at submission
+
+ALTER TABLE stage_attempts ADD COLUMN shuffle_push_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN shuffle_mergers_count INTEGER NOT NULL DEFAULT 0;
+-- Counted as Spark's listener counts while the stage attempt is live (core::StageAttempt); the
+-- metric totals are not stored: they are the sums of the tasks with added_to_stage_totals.
+ALTER TABLE stage_attempts ADD COLUMN num_active_tasks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN num_complete_tasks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN num_failed_tasks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN num_killed_tasks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN num_completed_indices INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN first_task_launched_time_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stage_attempts ADD COLUMN killed_tasks_summary_json TEXT NOT NULL DEFAULT '{}';
+-- [{executorId, taskTimeMs, failedTasks, succeededTasks, killedTasks, excluded, peakMemoryMetrics?}]
+ALTER TABLE stage_attempts ADD COLUMN executor_summaries_json TEXT NOT NULL DEFAULT '[]';
+-- {"JVMHeapMemory": n, ...}; '' when unset
+ALTER TABLE stage_attempts ADD COLUMN peak_executor_metrics_json TEXT NOT NULL DEFAULT '';
+-- '' when no speculative attempt ran
+ALTER TABLE stage_attempts ADD COLUMN speculation_summary_json TEXT NOT NULL DEFAULT '';
+
+-- {"JVMHeapMemory": n, ...}; '' when Spark saw none
+ALTER TABLE executors ADD COLUMN peak_metrics_json TEXT NOT NULL DEFAULT '';
+
+-- Spark summed the task into its stage's totals
+ALTER TABLE tasks ADD COLUMN added_to_stage_totals INTEGER NOT NULL DEFAULT 0;
+-- Push-based shuffle reads (Spark 3.2+)
+ALTER TABLE tasks ADD COLUMN shuffle_corrupt_merged_block_chunks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_merged_fetch_fallback_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_remote_merged_blocks_fetched INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_local_merged_blocks_fetched INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_remote_merged_chunks_fetched INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_local_merged_chunks_fetched INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_remote_merged_bytes_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_local_merged_bytes_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN shuffle_remote_merged_reqs_duration_ms INTEGER NOT NULL DEFAULT 0;
+
+-- Resource profiles (SparkListenerResourceProfileAdded); the requests are lists of
+-- {resourceName, amount, discoveryScript, vendor} (executor) and {resourceName, amount} (task).
+CREATE TABLE resource_profiles (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  profile_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  executor_resources_json TEXT NOT NULL DEFAULT '[]',
+  task_resources_json TEXT NOT NULL DEFAULT '[]',
+  UNIQUE (app_pk, profile_id)
+);
+
+CREATE TABLE miscellaneous_processes (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  process_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  host_port TEXT NOT NULL DEFAULT '',
+  total_cores INTEGER NOT NULL DEFAULT 0,
+  add_time_ms INTEGER NOT NULL DEFAULT 0,
+  log_urls_json TEXT NOT NULL DEFAULT '',
+  UNIQUE (app_pk, process_id)
+);
+
+-- RDDs marked for caching and not unpersisted, with the storage level they were submitted with.
+CREATE TABLE persisted_rdds (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  rdd_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  num_partitions INTEGER NOT NULL DEFAULT 0,
+  use_disk INTEGER NOT NULL DEFAULT 0,
+  use_memory INTEGER NOT NULL DEFAULT 0,
+  use_off_heap INTEGER NOT NULL DEFAULT 0,
+  deserialized INTEGER NOT NULL DEFAULT 0,
+  replication INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app_pk, rdd_id)
+);
+
+)sql";
+
 int readPragmaInt(sqlite3* db, const char* pragma) {
   SqliteStatement statement(db, pragma);
   return statement.step() ? statement.int32At(0) : 0;
@@ -237,6 +316,7 @@ int readPragmaInt(sqlite3* db, const char* pragma) {
 const std::vector<Migration>& storeMigrations() {
   static const std::vector<Migration> migrations = {
       {1, "apps, files, jobs, stage attempts, executors, properties, tasks", kSchemaVersion1},
+      {2, "what the History Server's REST answers need: stage counters, peaks, push-shuffle reads, resource profiles, processes, RDDs", kSchemaVersion2},
   };
   return migrations;
 }

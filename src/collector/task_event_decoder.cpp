@@ -9,6 +9,32 @@ namespace {
 // Failure messages are shown in tables and reports; the full text stays in endReasonJson.
 constexpr size_t kMaxMessageBytes = 1000;
 
+void decodeShufflePushReadMetrics(JsonValue value, core::TaskMetrics& metrics) {
+  forEachField(value, [&](std::string_view key, JsonValue field) {
+    if (key == "Corrupt Merged Block Chunks") {
+      metrics.shuffleCorruptMergedBlockChunks = readInt64(field);
+    } else if (key == "Merged Fallback Count" || key == "Merged Fetch Fallback Count") {
+      // Spark writes "Merged Fetch Fallback Count" but its reader looks for "Merged Fallback
+      // Count" (JsonProtocol, Spark 3.2 to 4.0); the model keeps the value either way.
+      metrics.shuffleMergedFetchFallbackCount = readInt64(field);
+    } else if (key == "Merged Remote Blocks Fetched") {
+      metrics.shuffleRemoteMergedBlocksFetched = readInt64(field);
+    } else if (key == "Merged Local Blocks Fetched") {
+      metrics.shuffleLocalMergedBlocksFetched = readInt64(field);
+    } else if (key == "Merged Remote Chunks Fetched") {
+      metrics.shuffleRemoteMergedChunksFetched = readInt64(field);
+    } else if (key == "Merged Local Chunks Fetched") {
+      metrics.shuffleLocalMergedChunksFetched = readInt64(field);
+    } else if (key == "Merged Remote Bytes Read") {
+      metrics.shuffleRemoteMergedBytesRead = readInt64(field);
+    } else if (key == "Merged Local Bytes Read") {
+      metrics.shuffleLocalMergedBytesRead = readInt64(field);
+    } else if (key == "Merged Remote Requests Duration") {
+      metrics.shuffleRemoteMergedReqsDurationMs = readInt64(field);
+    }
+  });
+}
+
 void decodeShuffleReadMetrics(JsonValue value, core::TaskMetrics& metrics) {
   forEachField(value, [&](std::string_view key, JsonValue field) {
     if (key == "Remote Blocks Fetched") {
@@ -27,6 +53,8 @@ void decodeShuffleReadMetrics(JsonValue value, core::TaskMetrics& metrics) {
       metrics.shuffleRecordsRead = readInt64(field);
     } else if (key == "Remote Requests Duration") {
       metrics.shuffleRemoteReqsDurationMs = readInt64(field);
+    } else if (key == "Shuffle Push Read Metrics") {
+      decodeShufflePushReadMetrics(field, metrics);
     }
   });
 }
@@ -200,8 +228,10 @@ void decodeTaskMetrics(JsonValue value, core::TaskMetrics& metrics) {
   });
 }
 
-void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& task, const TaskInfoFlags& flags) {
+void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& task, const TaskInfoFlags& flags,
+                         TaskEndCounting& counting) {
   EndReasonFields fields;
+  bool hasKillReason = false;
   for (auto entry : reason) {
     std::string_view key = entry.unescaped_key();
     JsonValue field = entry.value();
@@ -218,6 +248,7 @@ void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& t
     } else if (key == "Loss Reason") {
       fields.lossReason = readString(field);
     } else if (key == "Kill Reason") {
+      hasKillReason = !isNull(field);
       fields.killReason = readString(field);
     } else if (key == "Message") {
       fields.message = readString(field);
@@ -242,17 +273,25 @@ void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& t
   }
 
   if (fields.reason.empty()) {
-    resolveStatusWithoutReason(task, flags);
+    resolveStatusWithoutReason(task, flags, counting);
     return;
   }
   task.endReason = fields.reason;
   if (fields.reason == "Success") {
     task.status = core::TaskStatus::Success;
     task.failureMessage.clear();
+    counting = TaskEndCounting{};
     return;
   }
+  task.failureMessage = failureMessageFor(fields);
+  counting.count = fields.reason == "Resubmitted" ? TaskEndCount::Resubmitted : TaskEndCount::Failed;
   if (fields.reason == "TaskKilled" || fields.reason == "TaskCommitDenied") {
     task.status = core::TaskStatus::Killed;
+    counting.count = TaskEndCount::Killed;
+    // AppStatusListener.killedTasksSummary: the kill reason, or TaskCommitDenied's error string.
+    counting.killedSummaryKey = fields.reason == "TaskKilled"
+                                    ? (hasKillReason ? fields.killReason : std::string("unknown reason"))
+                                    : task.failureMessage;
   } else if (fields.reason == "ExceptionFailure" || fields.reason == "ExecutorLostFailure" ||
              fields.reason == "FetchFailed" || fields.reason == "TaskResultLost" ||
              fields.reason == "Resubmitted" || fields.reason == "UnknownReason") {
@@ -261,16 +300,19 @@ void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& t
     // A reason this reader does not know (a newer Spark): Spark's own flags decide.
     task.status = flags.killed ? core::TaskStatus::Killed : core::TaskStatus::Failed;
   }
-  task.failureMessage = failureMessageFor(fields);
 }
 
-void resolveStatusWithoutReason(core::TaskAttempt& task, const TaskInfoFlags& flags) {
+void resolveStatusWithoutReason(core::TaskAttempt& task, const TaskInfoFlags& flags, TaskEndCounting& counting) {
+  counting = TaskEndCounting{};
   if (flags.killed) {
     task.status = core::TaskStatus::Killed;
     task.endReason = "TaskKilled";
+    counting.count = TaskEndCount::Killed;
+    counting.killedSummaryKey = "unknown reason";
   } else if (flags.failed) {
     task.status = core::TaskStatus::Failed;
     task.endReason = "UnknownReason";
+    counting.count = TaskEndCount::Failed;
   } else {
     task.status = core::TaskStatus::Success;
     task.endReason = "Success";

@@ -24,12 +24,22 @@ void decodeTaskInfo(JsonValue value, core::TaskAttempt& task, TaskInfoFlags& fla
 /// Reads `Task Metrics`. null or a non-object leaves hasMetrics false and every value zero.
 void decodeTaskMetrics(JsonValue value, core::TaskMetrics& metrics);
 
+/// How AppStatusListener.onTaskEnd counts an end for its stage attempt.
+enum class TaskEndCount { Completed, Killed, Failed, Resubmitted };
+
+/// What a TaskEnd says for its stage's counters besides the task itself.
+struct TaskEndCounting {
+  TaskEndCount count = TaskEndCount::Completed;
+  std::string killedSummaryKey;  // for Killed: the key of Spark's killedTasksSummary
+};
+
 /// Reads a `Task End Reason` object and sets the task's endReason, status and failureMessage.
 /// Status follows Spark's AppStatusListener counting: Success, TaskKilled and TaskCommitDenied
 /// (killed), every other reason (Resubmitted included) failed.
-void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& task, const TaskInfoFlags& flags);
+void decodeTaskEndReason(simdjson::ondemand::object reason, core::TaskAttempt& task, const TaskInfoFlags& flags,
+                         TaskEndCounting& counting);
 
 /// Sets status and message for a TaskEnd without a usable `Task End Reason`, from Task Info.
-void resolveStatusWithoutReason(core::TaskAttempt& task, const TaskInfoFlags& flags);
+void resolveStatusWithoutReason(core::TaskAttempt& task, const TaskInfoFlags& flags, TaskEndCounting& counting);
 
 }  // namespace jobtuner::collector

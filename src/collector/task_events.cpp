@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "collector/event_log_state.h"
+#include "collector/executor_metrics_decoder.h"
 #include "collector/task_event_decoder.h"
 
 namespace jobtuner::collector {
@@ -34,6 +35,7 @@ void EventLogParser::State::onTaskStart(JsonObject& event) {
   }
   task.status = core::TaskStatus::Running;
   task.finishTimeMs = 0;
+  countTaskStart(task);
   if (runningTasks.size() >= kMaxRunningTasks && runningTasks.count(task.taskId) == 0) {
     if (!runningTasksCapped) {
       warn(lineNumber, "over a million tasks started without ending; later starts are not tracked until they end");
@@ -64,6 +66,7 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
   TaskInfoFlags flags;
   std::string_view endReason;
   bool hasEndReason = false;
+  std::optional<core::ExecutorMetrics> executorMetrics;
   forEachField(event, [&](std::string_view key, JsonValue value) {
     if (key == "Stage ID") {
       task.stageId = readInt32(value);
@@ -78,6 +81,8 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
       decodeTaskInfo(value, task, flags);
     } else if (key == "Task Metrics") {
       decodeTaskMetrics(value, task.metrics);
+    } else if (key == "Task Executor Metrics") {
+      executorMetrics = decodeExecutorMetrics(value);  // for the executor's peaks
     }
   });
   if (!flags.hasTaskId) {
@@ -85,6 +90,7 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
     return;
   }
 
+  TaskEndCounting counting;
   simdjson::ondemand::document reasonDocument;
   simdjson::ondemand::object reason;
   // The reason is kept verbatim and also decoded; it is re-read from the line's own bytes, which
@@ -94,14 +100,16 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
               .get(reasonDocument) == simdjson::SUCCESS &&
       reasonDocument.get_object().get(reason) == simdjson::SUCCESS) {
     task.endReasonJson = std::string(endReason);
-    decodeTaskEndReason(reason, task, flags);
+    decodeTaskEndReason(reason, task, flags, counting);
   } else {
     if (hasEndReason && endReason != "null") task.endReasonJson = std::string(endReason);
-    resolveStatusWithoutReason(task, flags);
+    resolveStatusWithoutReason(task, flags, counting);
   }
 
+  countTaskEnd(task, counting, executorMetrics.value_or(core::ExecutorMetrics{}), runningTasks.count(task.taskId) > 0);
   // parseLine hands it to the sink once the whole line has been read.
   endedTask = std::move(task);
+  endedTaskExecutorMetrics = executorMetrics;
 }
 
 void EventLogParser::State::flushRunningTasks() {

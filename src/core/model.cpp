@@ -2,6 +2,30 @@
 
 namespace jobtuner::core {
 
+bool ExecutorMetrics::raiseTo(const ExecutorMetrics& other) {
+  bool rose = false;
+  for (size_t i = 0; i < kCount; ++i) {
+    if (other.values[i] > values[i]) {
+      values[i] = other.values[i];
+      rose = true;
+    }
+  }
+  return rose;
+}
+
+const std::array<const char*, ExecutorMetrics::kCount>& executorMetricNames() {
+  // Spark 3.x/4.x ExecutorMetricType.metricToOffset order; the REST API lists them so.
+  static const std::array<const char*, ExecutorMetrics::kCount> kNames = {
+      "JVMHeapMemory",          "JVMOffHeapMemory",       "OnHeapExecutionMemory",     "OffHeapExecutionMemory",
+      "OnHeapStorageMemory",    "OffHeapStorageMemory",   "OnHeapUnifiedMemory",       "OffHeapUnifiedMemory",
+      "DirectPoolMemory",       "MappedPoolMemory",       "ProcessTreeJVMVMemory",     "ProcessTreeJVMRSSMemory",
+      "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory", "ProcessTreeOtherRSSMemory",
+      "MinorGCCount",           "MinorGCTime",            "MajorGCCount",              "MajorGCTime",
+      "TotalGCTime",            "ConcurrentGCCount",      "ConcurrentGCTime",
+  };
+  return kNames;
+}
+
 const char* toString(AppSource source) {
   switch (source) {
     case AppSource::Spark: return "spark";

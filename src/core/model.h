@@ -8,6 +8,7 @@
 // Spark-native value is kept so History-Server answers can be reproduced exactly; accessors give
 // the model's unit.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -48,6 +49,16 @@ struct TaskMetrics {
   int64_t shuffleLocalBytesRead = 0;
   int64_t shuffleRecordsRead = 0;
   int64_t shuffleRemoteReqsDurationMs = 0;
+  // Push-based shuffle (Spark 3.2+, `Shuffle Read Metrics.Shuffle Push Read Metrics`).
+  int64_t shuffleCorruptMergedBlockChunks = 0;
+  int64_t shuffleMergedFetchFallbackCount = 0;
+  int64_t shuffleRemoteMergedBlocksFetched = 0;
+  int64_t shuffleLocalMergedBlocksFetched = 0;
+  int64_t shuffleRemoteMergedChunksFetched = 0;
+  int64_t shuffleLocalMergedChunksFetched = 0;
+  int64_t shuffleRemoteMergedBytesRead = 0;
+  int64_t shuffleLocalMergedBytesRead = 0;
+  int64_t shuffleRemoteMergedReqsDurationMs = 0;
 
   int64_t shuffleBytesWritten = 0;
   int64_t shuffleWriteTimeNs = 0;
@@ -81,12 +92,49 @@ struct TaskAttempt {
   std::string failureMessage;    // a readable one-line reason for failures, empty on success
   std::string endReasonJson;     // the raw `Task End Reason` object, for History-Server answers
   std::string accumulablesJson;  // the raw `Task Info.Accumulables` array
+  // Spark's listener added this attempt's metrics to its stage attempt's totals: the attempt had
+  // started, this was its first end, and the stage attempt was still live (AppStatusListener).
+  bool addedToStageTotals = false;
   TaskMetrics metrics;
 
   int64_t durationMs() const { return finishTimeMs > 0 ? finishTimeMs - launchTimeMs : 0; }
 };
 
+/// Spark's executor-level memory and GC gauges (ExecutorMetricType), in Spark's order; see
+/// executorMetricNames(). Used as peaks: each value is the highest seen.
+struct ExecutorMetrics {
+  static constexpr size_t kCount = 23;
+  std::array<int64_t, kCount> values{};
+
+  /// Raises every value to `other`'s where that is higher; returns true if any rose.
+  bool raiseTo(const ExecutorMetrics& other);
+};
+
+/// The names of ExecutorMetrics::values, as Spark writes them ("JVMHeapMemory", ...).
+const std::array<const char*, ExecutorMetrics::kCount>& executorMetricNames();
+
 enum class StageStatus { Pending, Active, Complete, Failed, Skipped };
+
+/// What Spark's listener counted for one executor within one stage attempt (ExecutorStageSummary);
+/// the metric totals come from the tasks with addedToStageTotals.
+struct StageExecutorSummary {
+  std::string executorId;
+  int64_t taskTimeMs = 0;       // sum of the durations of the task ends counted
+  int32_t failedTasks = 0;
+  int32_t succeededTasks = 0;
+  int32_t killedTasks = 0;
+  bool excluded = false;        // excluded (blacklisted) for this stage
+  std::optional<ExecutorMetrics> peakMemoryMetrics;
+};
+
+/// The speculative attempts of a stage attempt, counted as Spark counts them.
+struct SpeculationStageSummary {
+  int32_t numTasks = 0;
+  int32_t numActiveTasks = 0;
+  int32_t numCompletedTasks = 0;
+  int32_t numFailedTasks = 0;
+  int32_t numKilledTasks = 0;
+};
 
 struct StageAttempt {
   int32_t stageId = 0;
@@ -105,6 +153,22 @@ struct StageAttempt {
   std::string accumulablesJson;  // raw `Accumulables` array of the completed stage
   std::map<std::string, std::string> properties;  // the submission's local properties
   int32_t resourceProfileId = 0;
+  bool shufflePushEnabled = false;
+  int32_t shuffleMergersCount = 0;
+
+  // Task counts as Spark's listener keeps them while the stage attempt is live: every TaskEnd
+  // counts (a second end of a task id too), none after the stage attempt finished and its last
+  // running task ended.
+  int32_t numActiveTasks = 0;
+  int32_t numCompleteTasks = 0;
+  int32_t numFailedTasks = 0;
+  int32_t numKilledTasks = 0;
+  int32_t numCompletedIndices = 0;
+  int64_t firstTaskLaunchedTimeMs = 0;             // 0 when no task started while it was live
+  std::map<std::string, int32_t> killedTasksSummary;  // kill reason -> tasks
+  std::vector<StageExecutorSummary> executorSummaries;  // in the order Spark first touched them
+  std::optional<ExecutorMetrics> peakExecutorMetrics;
+  std::optional<SpeculationStageSummary> speculationSummary;  // only when a speculative task ran
 };
 
 enum class JobStatus { Running, Succeeded, Failed, Unknown };
@@ -118,6 +182,7 @@ struct Job {
   int64_t submissionTimeMs = 0;
   int64_t completionTimeMs = 0;
   std::vector<int32_t> stageIds;
+  int32_t numTasks = 0;          // Spark's estimate at submission: tasks of the listed stages not yet run
   JobStatus status = JobStatus::Running;
   std::string failureReason;     // from `Job Result.Exception`
   std::map<std::string, std::string> properties;
@@ -134,12 +199,57 @@ struct Executor {
   int64_t addTimeMs = 0;
   int64_t removeTimeMs = 0;       // 0 while alive
   std::string removeReason;       // Spark's text, verbatim
-  bool excluded = false;          // excluded (blacklisted) at some point
-  std::vector<int32_t> excludedInStages;
+  bool excluded = false;          // excluded (blacklisted) at the end of the log
+  std::vector<int32_t> excludedInStages;  // stages it is still excluded for at the end, as Spark keeps them
   std::string logUrlsJson;        // raw `Executor Info.Log Urls`
   std::string attributesJson;
   std::string resourcesJson;
   int32_t resourceProfileId = 0;
+  // Peaks of the executor metrics Spark saw while the executor lived (task ends, stage executor
+  // metrics, heartbeats); unset when it saw none, as Spark leaves them.
+  std::optional<ExecutorMetrics> peakMetrics;
+};
+
+/// A resource request of a resource profile (SparkListenerResourceProfileAdded).
+struct ExecutorResourceRequest {
+  std::string resourceName;
+  int64_t amount = 0;
+  std::string discoveryScript;
+  std::string vendor;
+};
+
+struct TaskResourceRequest {
+  std::string resourceName;
+  double amount = 0;
+};
+
+struct ResourceProfile {
+  int32_t id = 0;
+  std::vector<ExecutorResourceRequest> executorResources;  // in the log's order
+  std::vector<TaskResourceRequest> taskResources;
+};
+
+/// A process Spark lists beside the executors (SparkListenerMiscellaneousProcessAdded), such as
+/// YARN's application master.
+struct MiscellaneousProcess {
+  std::string processId;
+  std::string hostPort;
+  int32_t totalCores = 0;
+  int64_t addTimeMs = 0;
+  std::string logUrlsJson;        // raw `info.logUrlInfo`
+};
+
+/// An RDD a submitted stage marked for caching (its `RDD Info` has a valid storage level) and
+/// not unpersisted since: what the History Server's storage pages start from.
+struct PersistedRdd {
+  int32_t rddId = 0;
+  std::string name;
+  int32_t numPartitions = 0;
+  bool useDisk = false;
+  bool useMemory = false;
+  bool useOffHeap = false;
+  bool deserialized = false;
+  int32_t replication = 0;
 };
 
 /// Spark's environment as EnvironmentUpdate sends it. Values of keys matching the redaction
@@ -171,6 +281,9 @@ struct AppAttempt {
   std::vector<Job> jobs;
   std::vector<StageAttempt> stages;
   std::vector<Executor> executors;
+  std::vector<ResourceProfile> resourceProfiles;
+  std::vector<MiscellaneousProcess> miscellaneousProcesses;
+  std::vector<PersistedRdd> persistedRdds;
   Environment environment;
   // Tasks are not held here: the collector streams them to the store as it reads.
 };

@@ -150,7 +150,7 @@ std::vector<double> historyServerQuantiles(std::vector<double>& values, const st
   return result;
 }
 
-void TaskSummaryBuilder::add(const TaskAttempt& task, const ShufflePushReadMetrics& pushRead) {
+void TaskSummaryBuilder::add(const TaskAttempt& task) {
   const TaskMetrics& m = task.metrics;
   const bool finished = task.status != TaskStatus::Running;
   const bool successful = task.status == TaskStatus::Success;
@@ -197,15 +197,15 @@ void TaskSummaryBuilder::add(const TaskAttempt& task, const ShufflePushReadMetri
   put(kShuffleTotalBlocksFetched,
       storedSum(successful, m.shuffleLocalBlocksFetched, m.shuffleRemoteBlocksFetched));
   putMetric(kShuffleRemoteReqsDuration, m.shuffleRemoteReqsDurationMs);
-  putMetric(kShuffleCorruptMergedBlockChunks, pushRead.corruptMergedBlockChunks);
-  putMetric(kShuffleMergedFetchFallbackCount, pushRead.mergedFetchFallbackCount);
-  putMetric(kShuffleRemoteMergedBlocksFetched, pushRead.remoteMergedBlocksFetched);
-  putMetric(kShuffleLocalMergedBlocksFetched, pushRead.localMergedBlocksFetched);
-  putMetric(kShuffleRemoteMergedChunksFetched, pushRead.remoteMergedChunksFetched);
-  putMetric(kShuffleLocalMergedChunksFetched, pushRead.localMergedChunksFetched);
-  putMetric(kShuffleRemoteMergedBytesRead, pushRead.remoteMergedBytesRead);
-  putMetric(kShuffleLocalMergedBytesRead, pushRead.localMergedBytesRead);
-  putMetric(kShuffleRemoteMergedReqsDuration, pushRead.remoteMergedReqsDurationMs);
+  putMetric(kShuffleCorruptMergedBlockChunks, m.shuffleCorruptMergedBlockChunks);
+  putMetric(kShuffleMergedFetchFallbackCount, m.shuffleMergedFetchFallbackCount);
+  putMetric(kShuffleRemoteMergedBlocksFetched, m.shuffleRemoteMergedBlocksFetched);
+  putMetric(kShuffleLocalMergedBlocksFetched, m.shuffleLocalMergedBlocksFetched);
+  putMetric(kShuffleRemoteMergedChunksFetched, m.shuffleRemoteMergedChunksFetched);
+  putMetric(kShuffleLocalMergedChunksFetched, m.shuffleLocalMergedChunksFetched);
+  putMetric(kShuffleRemoteMergedBytesRead, m.shuffleRemoteMergedBytesRead);
+  putMetric(kShuffleLocalMergedBytesRead, m.shuffleLocalMergedBytesRead);
+  putMetric(kShuffleRemoteMergedReqsDuration, m.shuffleRemoteMergedReqsDurationMs);
   putMetric(kShuffleWriteBytes, m.shuffleBytesWritten);
   putMetric(kShuffleWriteRecords, m.shuffleRecordsWritten);
   putMetric(kShuffleWriteTime, m.shuffleWriteTimeNs);

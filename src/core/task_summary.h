@@ -41,21 +41,6 @@ bool countsForTaskSummary(const TaskAttempt& task);
 /// as Spark's AppStatusUtils.getQuantilesValue answers.
 std::vector<double> historyServerQuantiles(std::vector<double>& values, const std::vector<double>& quantiles);
 
-/// Push-based shuffle read metrics (Spark 3.2+, `Shuffle Read Metrics.Shuffle Push Read Metrics`).
-/// The model's TaskMetrics does not carry them yet; until it does, callers that have them pass
-/// them beside the task.
-struct ShufflePushReadMetrics {
-  int64_t corruptMergedBlockChunks = 0;
-  int64_t mergedFetchFallbackCount = 0;
-  int64_t remoteMergedBlocksFetched = 0;
-  int64_t localMergedBlocksFetched = 0;
-  int64_t remoteMergedChunksFetched = 0;
-  int64_t localMergedChunksFetched = 0;
-  int64_t remoteMergedBytesRead = 0;
-  int64_t localMergedBytesRead = 0;
-  int64_t remoteMergedReqsDurationMs = 0;
-};
-
 /// Collects the task attempts of one stage attempt and renders the summary. Add every attempt
 /// the log has for the stage (failed, killed and running ones too): which of them count for
 /// which metric is decided here, as Spark decides it.
@@ -104,7 +89,7 @@ class TaskSummaryBuilder {
     kNumMetrics
   };
 
-  void add(const TaskAttempt& task, const ShufflePushReadMetrics& pushRead = {});
+  void add(const TaskAttempt& task);
 
   /// The History Server gives a running attempt the duration (log last-modified time - launch
   /// time). Without this, running attempts stay out of `duration`.

@@ -135,6 +135,45 @@ TEST_CASE("JobStart creates the job and its pending stages", "[collector][parser
   CHECK(findStage(app, 4)->rddInfoJson == R"([{"RDD ID":1}])");
 }
 
+TEST_CASE("submitted stages' RDDs marked for caching are kept until unpersisted", "[collector][parser][storage]") {
+  CollectingSink sink;
+  EventLogParser parser(sink);
+  auto rdd = [](int id, const char* name, bool memory, bool disk, int replication) {
+    return std::string(R"({"RDD ID":)") + std::to_string(id) + R"(,"Name":")" + name +
+           R"(","Number of Partitions":8,"Storage Level":{"Use Disk":)" + (disk ? "true" : "false") +
+           R"(,"Use Memory":)" + (memory ? "true" : "false") + R"(,"Deserialized":true,"Replication":)" +
+           std::to_string(replication) + "}}";
+  };
+  feedAll(parser, {R"({"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"a","Number of Tasks":8,"RDD Info":[)" +
+                       rdd(0, "cached", true, false, 1) + "," + rdd(1, "plain", false, false, 1) + "," +
+                       rdd(2, "on disk", false, true, 1) + "," + rdd(3, "no replicas", true, false, 0) + "]}}",
+                   R"({"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":1,"Stage Attempt ID":0,"Stage Name":"b","Number of Tasks":8,"RDD Info":[)" +
+                       rdd(0, "renamed", true, true, 2) + "]}}",
+                   R"({"Event":"SparkListenerUnpersistRDD","RDD ID":2})"});
+  AppAttempt app = parser.finish(false);
+  REQUIRE(app.persistedRdds.size() == 1);
+  const PersistedRdd& cached = app.persistedRdds[0];
+  CHECK(cached.rddId == 0);
+  CHECK(cached.name == "cached");  // the first description wins, as in Spark's listener
+  CHECK(cached.numPartitions == 8);
+  CHECK(cached.useMemory);
+  CHECK_FALSE(cached.useDisk);
+  CHECK(cached.deserialized);
+  CHECK(cached.replication == 1);
+  CHECK(parser.stats().unknownEvents == 0);
+}
+
+TEST_CASE("JobStart's task estimate leaves out the stages already computed", "[collector][parser][jobs]") {
+  CollectingSink sink;
+  EventLogParser parser(sink);
+  feedAll(parser, {R"({"Event":"SparkListenerJobStart","Job ID":1,"Submission Time":5000,"Stage Infos":[)"
+                   R"({"Stage ID":4,"Stage Attempt ID":0,"Stage Name":"map","Number of Tasks":8,"Completion Time":4000},)"
+                   R"({"Stage ID":5,"Stage Attempt ID":0,"Stage Name":"count","Number of Tasks":2}],"Stage IDs":[4,5]})"});
+  AppAttempt app = parser.finish(false);
+  REQUIRE(app.jobs.size() == 1);
+  CHECK(app.jobs[0].numTasks == 2);  // AppStatusListener.onJobStart counts the missing stages only
+}
+
 TEST_CASE("JobEnd sets the result and marks never-submitted stages skipped", "[collector][parser][jobs]") {
   CollectingSink sink;
   EventLogParser parser(sink);

@@ -19,7 +19,7 @@ using jobtuner::testing::TempDir;
 // store_samples.h and describe it there, then update the copy here.
 struct TaskMetricsAsStored {
   bool hasMetrics;
-  int64_t values[25];
+  int64_t values[34];
 };
 struct TaskAttemptAsStored {
   int64_t taskId;
@@ -30,6 +30,7 @@ struct TaskAttemptAsStored {
   int64_t launchTimeMs, finishTimeMs, gettingResultTimeMs;
   core::TaskStatus status;
   std::string endReason, failureMessage, endReasonJson, accumulablesJson;
+  bool addedToStageTotals;
   TaskMetricsAsStored metrics;
 };
 struct JobAsStored {
@@ -38,9 +39,20 @@ struct JobAsStored {
   std::optional<int64_t> sqlExecutionId;
   int64_t submissionTimeMs, completionTimeMs;
   std::vector<int32_t> stageIds;
+  int32_t numTasks;
   core::JobStatus status;
   std::string failureReason;
   std::map<std::string, std::string> properties;
+};
+struct StageExecutorSummaryAsStored {
+  std::string executorId;
+  int64_t taskTimeMs;
+  int32_t failedTasks, succeededTasks, killedTasks;
+  bool excluded;
+  std::optional<core::ExecutorMetrics> peakMemoryMetrics;
+};
+struct SpeculationStageSummaryAsStored {
+  int32_t numTasks, numActiveTasks, numCompletedTasks, numFailedTasks, numKilledTasks;
 };
 struct StageAttemptAsStored {
   int32_t stageId, attemptId;
@@ -52,6 +64,14 @@ struct StageAttemptAsStored {
   std::string failureReason, runtimeStageName, rddInfoJson, accumulablesJson;
   std::map<std::string, std::string> properties;
   int32_t resourceProfileId;
+  bool shufflePushEnabled;
+  int32_t shuffleMergersCount;
+  int32_t numActiveTasks, numCompleteTasks, numFailedTasks, numKilledTasks, numCompletedIndices;
+  int64_t firstTaskLaunchedTimeMs;
+  std::map<std::string, int32_t> killedTasksSummary;
+  std::vector<core::StageExecutorSummary> executorSummaries;
+  std::optional<core::ExecutorMetrics> peakExecutorMetrics;
+  std::optional<core::SpeculationStageSummary> speculationSummary;
 };
 struct ExecutorAsStored {
   std::string executorId, host;
@@ -65,6 +85,7 @@ struct ExecutorAsStored {
   std::vector<int32_t> excludedInStages;
   std::string logUrlsJson, attributesJson, resourcesJson;
   int32_t resourceProfileId;
+  std::optional<core::ExecutorMetrics> peakMetrics;
 };
 struct AppAttemptAsStored {
   core::AppSource source;
@@ -75,6 +96,9 @@ struct AppAttemptAsStored {
   std::vector<core::Job> jobs;
   std::vector<core::StageAttempt> stages;
   std::vector<core::Executor> executors;
+  std::vector<core::ResourceProfile> resourceProfiles;
+  std::vector<core::MiscellaneousProcess> miscellaneousProcesses;
+  std::vector<core::PersistedRdd> persistedRdds;
   std::vector<std::pair<std::string, std::string>> environment[6];
 };
 
@@ -83,6 +107,8 @@ TEST_CASE("store maps every field the model has", "[collector][store]") {
   CHECK(sizeof(core::TaskAttempt) == sizeof(TaskAttemptAsStored));
   CHECK(sizeof(core::Job) == sizeof(JobAsStored));
   CHECK(sizeof(core::StageAttempt) == sizeof(StageAttemptAsStored));
+  CHECK(sizeof(core::StageExecutorSummary) == sizeof(StageExecutorSummaryAsStored));
+  CHECK(sizeof(core::SpeculationStageSummary) == sizeof(SpeculationStageSummaryAsStored));
   CHECK(sizeof(core::Executor) == sizeof(ExecutorAsStored));
   CHECK(sizeof(core::AppAttempt) == sizeof(AppAttemptAsStored));
 }

@@ -43,6 +43,7 @@ inline core::TaskAttempt sampleTask(int64_t taskId, int32_t stageId, int32_t sta
   task.failureMessage = task.status == core::TaskStatus::Failed ? "java.lang.OutOfMemoryError: 'heap' \"space\"" : "";
   task.endReasonJson = R"({"Reason":"Success","n":)" + std::to_string(n) + "}";
   task.accumulablesJson = R"([{"ID":1,"Name":"internal.metrics.x","Update":)" + std::to_string(n) + "}]";
+  task.addedToStageTotals = n % 4 != 3;
   core::TaskMetrics& m = task.metrics;
   m.hasMetrics = n % 9 != 8;
   int64_t v = n * 1000;
@@ -68,6 +69,15 @@ inline core::TaskAttempt sampleTask(int64_t taskId, int32_t stageId, int32_t sta
   m.shuffleLocalBytesRead = v + 20;
   m.shuffleRecordsRead = v + 21;
   m.shuffleRemoteReqsDurationMs = v + 22;
+  m.shuffleCorruptMergedBlockChunks = v + 26;
+  m.shuffleMergedFetchFallbackCount = v + 27;
+  m.shuffleRemoteMergedBlocksFetched = v + 28;
+  m.shuffleLocalMergedBlocksFetched = v + 29;
+  m.shuffleRemoteMergedChunksFetched = v + 30;
+  m.shuffleLocalMergedChunksFetched = v + 31;
+  m.shuffleRemoteMergedBytesRead = v + 32;
+  m.shuffleLocalMergedBytesRead = v + 33;
+  m.shuffleRemoteMergedReqsDurationMs = v + 34;
   m.shuffleBytesWritten = v + 23;
   m.shuffleWriteTimeNs = v * 1'000'000 + 24;
   m.shuffleRecordsWritten = v + 25;
@@ -97,6 +107,7 @@ inline core::AppAttempt sampleApp(const std::string& appId, const std::string& a
   second.submissionTimeMs = 1'700'000'001'000;
   second.completionTimeMs = 1'700'000'002'000;
   second.stageIds = {2, 1};
+  second.numTasks = 9;
   second.status = core::JobStatus::Failed;
   second.failureReason = "Job aborted due to stage failure";
   second.properties = {{"spark.job.description", "load"}, {"spark.sql.execution.id", "7"}};
@@ -125,6 +136,29 @@ inline core::AppAttempt sampleApp(const std::string& appId, const std::string& a
     stage.accumulablesJson = "[]";
     stage.properties = {{"spark.scheduler.pool", "etl"}};
     stage.resourceProfileId = stageId;
+    stage.shufflePushEnabled = stageId == 1;
+    stage.shuffleMergersCount = 3 + stageId;
+    stage.numActiveTasks = stageId == 2 ? 2 : 0;
+    stage.numCompleteTasks = 3 + stageId;
+    stage.numFailedTasks = stageId;
+    stage.numKilledTasks = 1;
+    stage.numCompletedIndices = 2 + stageId;
+    stage.firstTaskLaunchedTimeMs = 1'700'000'000'600 + stageId;
+    stage.killedTasksSummary = {{"another attempt succeeded", 1}};
+    core::StageExecutorSummary onWorker;
+    onWorker.executorId = "10";
+    onWorker.taskTimeMs = 12'345 + stageId;
+    onWorker.failedTasks = stageId;
+    onWorker.succeededTasks = 3;
+    onWorker.killedTasks = 1;
+    onWorker.excluded = stageId == 1;
+    onWorker.peakMemoryMetrics.emplace();
+    for (size_t i = 0; i < core::ExecutorMetrics::kCount; ++i) onWorker.peakMemoryMetrics->values[i] = int64_t(i) * 7;
+    core::StageExecutorSummary onDriver;  // touched only by its peaks being unset: every field default
+    onDriver.executorId = "driver";
+    stage.executorSummaries = {onWorker, onDriver};
+    if (stageId != 0) stage.peakExecutorMetrics = onWorker.peakMemoryMetrics;
+    if (stageId == 2) stage.speculationSummary = core::SpeculationStageSummary{2, 1, 1, 0, 0};
     app.stages.push_back(stage);
   }
   core::StageAttempt retry = app.stages[1];
@@ -154,7 +188,16 @@ inline core::AppAttempt sampleApp(const std::string& appId, const std::string& a
   worker.attributesJson = R"({"CONTAINER_ID":"c1"})";
   worker.resourcesJson = R"({"gpu":{"name":"gpu","addresses":["0"]}})";
   worker.resourceProfileId = 1;
+  worker.peakMetrics.emplace();
+  for (size_t i = 0; i < core::ExecutorMetrics::kCount; ++i) worker.peakMetrics->values[i] = (int64_t{1} << 33) + int64_t(i);
   app.executors = {driver, worker};
+  core::ResourceProfile custom;
+  custom.id = 3;
+  custom.executorResources = {{"cores", 4, "", ""}, {"gpu", 1, "/opt/getGpus", "nvidia.com"}};
+  custom.taskResources = {{"cpus", 2.0}, {"gpu", 0.5}};
+  app.resourceProfiles = {custom, core::ResourceProfile{}};  // an empty profile comes back too
+  app.miscellaneousProcesses = {{"yarn-am", "10.0.0.3:8042", 1, 1'700'000'000'050, R"({"stdout":"http://am/stdout"})"}};
+  app.persistedRdds = {{7, "cached orders", 12, true, true, true, true, 2}, {3, "", 1, false, false, false, false, 0}};
 
   app.environment.sparkProperties = {{"spark.executor.memory", "4g"}, {"spark.app.name", "etl"},
                                      {"spark.executor.memory", "8g"}};  // a repeated key stays
@@ -177,7 +220,7 @@ inline std::string describe(const core::TaskAttempt& t) {
       << " launch=" << t.launchTimeMs << " finish=" << t.finishTimeMs << " gettingResult=" << t.gettingResultTimeMs
       << " status=" << core::toString(t.status) << " endReason=" << t.endReason << " failure=" << t.failureMessage
       << " endReasonJson=" << t.endReasonJson << " accumulables=" << t.accumulablesJson
-      << " | hasMetrics=" << m.hasMetrics << " " << m.executorDeserializeTimeMs << " "
+      << " inStageTotals=" << t.addedToStageTotals << " | hasMetrics=" << m.hasMetrics << " " << m.executorDeserializeTimeMs << " "
       << m.executorDeserializeCpuTimeNs << " " << m.executorRunTimeMs << " " << m.executorCpuTimeNs << " "
       << m.resultSizeBytes << " " << m.jvmGcTimeMs << " " << m.resultSerializationTimeMs << " "
       << m.memoryBytesSpilled << " " << m.diskBytesSpilled << " " << m.peakExecutionMemoryBytes << " "
@@ -185,7 +228,11 @@ inline std::string describe(const core::TaskAttempt& t) {
       << m.shuffleRemoteBlocksFetched << " " << m.shuffleLocalBlocksFetched << " " << m.shuffleFetchWaitTimeMs
       << " " << m.shuffleRemoteBytesRead << " " << m.shuffleRemoteBytesReadToDisk << " "
       << m.shuffleLocalBytesRead << " " << m.shuffleRecordsRead << " " << m.shuffleRemoteReqsDurationMs << " "
-      << m.shuffleBytesWritten << " " << m.shuffleWriteTimeNs << " " << m.shuffleRecordsWritten;
+      << m.shuffleCorruptMergedBlockChunks << " " << m.shuffleMergedFetchFallbackCount << " "
+      << m.shuffleRemoteMergedBlocksFetched << " " << m.shuffleLocalMergedBlocksFetched << " "
+      << m.shuffleRemoteMergedChunksFetched << " " << m.shuffleLocalMergedChunksFetched << " "
+      << m.shuffleRemoteMergedBytesRead << " " << m.shuffleLocalMergedBytesRead << " "
+      << m.shuffleRemoteMergedReqsDurationMs << " " << m.shuffleBytesWritten << " " << m.shuffleWriteTimeNs << " " << m.shuffleRecordsWritten;
   return out.str();
 }
 
@@ -206,6 +253,13 @@ inline std::string describeMap(const std::map<std::string, std::string>& values)
   return text + "}";
 }
 
+inline std::string describePeaks(const std::optional<core::ExecutorMetrics>& peaks) {
+  if (!peaks) return "unset";
+  std::string text;
+  for (int64_t value : peaks->values) text += std::to_string(value) + ",";
+  return text;
+}
+
 inline std::string describe(const core::AppAttempt& app) {
   std::ostringstream out;
   out << "app " << core::toString(app.source) << " " << app.appId << "/" << app.attemptId << " name=" << app.name
@@ -216,7 +270,7 @@ inline std::string describe(const core::AppAttempt& app) {
     out << "job " << j.jobId << " name=" << j.name << " description=" << j.description << " group=" << j.jobGroup
         << " sql=" << describeOptional(j.sqlExecutionId)
         << " submitted=" << j.submissionTimeMs << " completed=" << j.completionTimeMs
-        << " stages=" << describeList(j.stageIds) << " status=" << core::toString(j.status)
+        << " stages=" << describeList(j.stageIds) << " numTasks=" << j.numTasks << " status=" << core::toString(j.status)
         << " failure=" << j.failureReason << " properties=" << describeMap(j.properties) << "\n";
   }
   for (const core::StageAttempt& s : app.stages) {
@@ -225,7 +279,25 @@ inline std::string describe(const core::AppAttempt& app) {
         << " submitted=" << s.submissionTimeMs << " completed=" << s.completionTimeMs
         << " status=" << core::toString(s.status) << " failure=" << s.failureReason
         << " runtimeName=" << s.runtimeStageName << " rdd=" << s.rddInfoJson << " accumulables=" << s.accumulablesJson
-        << " properties=" << describeMap(s.properties) << " profile=" << s.resourceProfileId << "\n";
+        << " properties=" << describeMap(s.properties) << " profile=" << s.resourceProfileId
+        << " push=" << s.shufflePushEnabled << "/" << s.shuffleMergersCount << " counts=" << s.numActiveTasks << ","
+        << s.numCompleteTasks << "," << s.numFailedTasks << "," << s.numKilledTasks << "," << s.numCompletedIndices
+        << " firstLaunch=" << s.firstTaskLaunchedTimeMs << " killed={";
+    for (const auto& [reason, count] : s.killedTasksSummary) out << reason << "=" << count << ",";
+    out << "} peaks=" << describePeaks(s.peakExecutorMetrics) << " speculation=";
+    if (s.speculationSummary) {
+      const core::SpeculationStageSummary& x = *s.speculationSummary;
+      out << x.numTasks << "," << x.numActiveTasks << "," << x.numCompletedTasks << "," << x.numFailedTasks << ","
+          << x.numKilledTasks;
+    } else {
+      out << "unset";
+    }
+    out << "\n";
+    for (const core::StageExecutorSummary& e : s.executorSummaries) {
+      out << "  on " << e.executorId << " time=" << e.taskTimeMs << " failed=" << e.failedTasks
+          << " succeeded=" << e.succeededTasks << " killed=" << e.killedTasks << " excluded=" << e.excluded
+          << " peaks=" << describePeaks(e.peakMemoryMetrics) << "\n";
+    }
   }
   for (const core::Executor& e : app.executors) {
     out << "executor " << e.executorId << " host=" << e.host << " cores=" << e.totalCores
@@ -234,7 +306,28 @@ inline std::string describe(const core::AppAttempt& app) {
         << " added=" << e.addTimeMs << " removed=" << e.removeTimeMs
         << " reason=" << e.removeReason << " excluded=" << e.excluded << " in=" << describeList(e.excludedInStages)
         << " logs=" << e.logUrlsJson << " attributes=" << e.attributesJson << " resources=" << e.resourcesJson
-        << " profile=" << e.resourceProfileId << "\n";
+        << " profile=" << e.resourceProfileId << " peaks=";
+    if (e.peakMetrics) {
+      for (int64_t value : e.peakMetrics->values) out << value << ",";
+    } else {
+      out << "unset";
+    }
+    out << "\n";
+  }
+  for (const core::MiscellaneousProcess& p : app.miscellaneousProcesses) {
+    out << "process " << p.processId << " hostPort=" << p.hostPort << " cores=" << p.totalCores
+        << " added=" << p.addTimeMs << " logs=" << p.logUrlsJson << "\n";
+  }
+  for (const core::PersistedRdd& r : app.persistedRdds) {
+    out << "rdd " << r.rddId << " name=" << r.name << " partitions=" << r.numPartitions << " level=" << r.useDisk
+        << r.useMemory << r.useOffHeap << r.deserialized << " x" << r.replication << "\n";
+  }
+  for (const core::ResourceProfile& p : app.resourceProfiles) {
+    out << "profile " << p.id << " executor:";
+    for (const auto& r : p.executorResources) out << " " << r.resourceName << "=" << r.amount << "/" << r.discoveryScript << "/" << r.vendor;
+    out << " task:";
+    for (const auto& r : p.taskResources) out << " " << r.resourceName << "=" << r.amount;
+    out << "\n";
   }
   auto properties = [&](const char* name, const std::vector<std::pair<std::string, std::string>>& entries) {
     for (const auto& [key, value] : entries) out << name << " " << key << "=" << value << "\n";

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "collector/store_samples.h"
+#include "collector/store_schema.h"
 #include "core/errors.h"
 
 namespace jobtuner::collector {
@@ -45,6 +46,28 @@ TEST_CASE("store reopens without running a migration twice", "[collector][store]
     REQUIRE(journal.step());
     CHECK(journal.textAt(0) == "wal");
   }
+}
+
+TEST_CASE("store upgrades a store made by an earlier version and keeps its rows", "[collector][store][schema]") {
+  TempDir dir;
+  auto path = dir / "jobtuner.db";
+  // A store as the first released jobtuner left it: migration 1 only, one app with a task.
+  const Migration& first = storeMigrations().front();
+  std::string v1 = std::string(first.sql) +
+                   "INSERT INTO schema_migrations VALUES (1, 'v1');"
+                   "INSERT INTO apps (app_pk, app_id, name) VALUES (7, 'app-old', 'old app');"
+                   "INSERT INTO tasks (app_pk, stage_id, stage_attempt_id, task_id, attempt, task_index, status) "
+                   "VALUES (7, 0, 0, 1, 0, 0, 'SUCCESS');"
+                   "PRAGMA user_version = 1;"
+                   "PRAGMA application_id = " + std::to_string(kStoreApplicationId) + ";";
+  rawSql(path, v1.c_str());
+  auto store = Store::open(path);
+  CHECK(store->schemaVersion() == Store::currentSchemaVersion());
+  CHECK(queryInt(*store, "SELECT count(*) FROM schema_migrations") == Store::currentSchemaVersion());
+  REQUIRE(store->listApps().size() == 1);
+  CHECK(store->listApps().front().name == "old app");
+  CHECK(queryInt(*store, "SELECT count(*) FROM tasks WHERE shuffle_remote_merged_bytes_read = 0") == 1);
+  CHECK(queryInt(*store, "SELECT count(*) FROM persisted_rdds") == 0);
 }
 
 TEST_CASE("store refuses a file that is not an SQLite database, naming it", "[collector][store][schema]") {

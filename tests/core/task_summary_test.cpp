@@ -31,7 +31,6 @@ TaskAttempt task(TaskStatus status, int64_t runTimeMs, int64_t launchMs = 1000, 
 // this test checks the quantile rule, not the parser.
 struct DecodedTask {
   TaskAttempt attempt;
-  ShufflePushReadMetrics pushRead;
 };
 
 int64_t field(const nlohmann::json& object, const char* name) {
@@ -91,16 +90,15 @@ DecodedTask decodeTaskEnd(const nlohmann::json& event) {
     out.shuffleRemoteReqsDurationMs = field(r, "Remote Requests Duration");
     if (r.contains("Shuffle Push Read Metrics")) {
       const auto& p = r["Shuffle Push Read Metrics"];
-      ShufflePushReadMetrics& push = decoded.pushRead;
-      push.corruptMergedBlockChunks = field(p, "Corrupt Merged Block Chunks");
-      push.mergedFetchFallbackCount = field(p, "Merged Fallback Count");
-      push.remoteMergedBlocksFetched = field(p, "Merged Remote Blocks Fetched");
-      push.localMergedBlocksFetched = field(p, "Merged Local Blocks Fetched");
-      push.remoteMergedChunksFetched = field(p, "Merged Remote Chunks Fetched");
-      push.localMergedChunksFetched = field(p, "Merged Local Chunks Fetched");
-      push.remoteMergedBytesRead = field(p, "Merged Remote Bytes Read");
-      push.localMergedBytesRead = field(p, "Merged Local Bytes Read");
-      push.remoteMergedReqsDurationMs = field(p, "Merged Remote Requests Duration");
+      out.shuffleCorruptMergedBlockChunks = field(p, "Corrupt Merged Block Chunks");
+      out.shuffleMergedFetchFallbackCount = field(p, "Merged Fallback Count");
+      out.shuffleRemoteMergedBlocksFetched = field(p, "Merged Remote Blocks Fetched");
+      out.shuffleLocalMergedBlocksFetched = field(p, "Merged Local Blocks Fetched");
+      out.shuffleRemoteMergedChunksFetched = field(p, "Merged Remote Chunks Fetched");
+      out.shuffleLocalMergedChunksFetched = field(p, "Merged Local Chunks Fetched");
+      out.shuffleRemoteMergedBytesRead = field(p, "Merged Remote Bytes Read");
+      out.shuffleLocalMergedBytesRead = field(p, "Merged Local Bytes Read");
+      out.shuffleRemoteMergedReqsDurationMs = field(p, "Merged Remote Requests Duration");
     }
   }
   if (m.contains("Shuffle Write Metrics")) {
@@ -122,7 +120,7 @@ TaskSummaryBuilder builderForStage(const std::filesystem::path& log, int stageId
     auto event = nlohmann::json::parse(line);
     if (event.at("Stage ID") != stageId || event.at("Stage Attempt ID") != stageAttemptId) continue;
     DecodedTask decoded = decodeTaskEnd(event);
-    builder.add(decoded.attempt, decoded.pushRead);
+    builder.add(decoded.attempt);
   }
   return builder;
 }
