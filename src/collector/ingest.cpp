@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "collector/pipelined_task_sink.h"
 #include "core/errors.h"
 
 namespace jobtuner::collector {
@@ -77,7 +78,9 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
   std::unique_ptr<ByteSource> source = openConcatenated(log.parts, log.codec);
   LineReader reader(*source, options.lineLimits);
   std::unique_ptr<AppWriter> writer = store.beginApp();
-  EventLogParser parser(*writer, options.parseLimits);
+  // Tasks are written on a second thread while this one reads and parses.
+  PipelinedTaskSink taskWriter(*writer);
+  EventLogParser parser(taskWriter, options.parseLimits);
   for (const auto& problem : log.warnings) parser.addWarning(0, problem);
 
   Line line;
@@ -109,6 +112,7 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
   }
 
   core::AppAttempt app = parser.finish(log.inProgress || cutMidLine || damaged);
+  taskWriter.finish();
   if (app.engineVersion.empty()) app.engineVersion = log.sparkVersionHint;
   if (app.appId.empty()) {
     // Old or cut logs may lack ApplicationStart; the file name is Spark's own app id then.

@@ -185,7 +185,9 @@ void decodeTaskInfo(JsonValue value, core::TaskAttempt& task, TaskInfoFlags& fla
     } else if (key == "Killed") {
       flags.killed = readBool(field);
     } else if (key == "Accumulables") {
-      task.accumulablesJson = readRawJson(field);
+      flags.hasAccumulables = true;
+      // Element by element: simdjson's index finds each one's end, so nothing is scanned twice.
+      forEachElement(field, [&](JsonValue element) { flags.accumulables.push_back(rawJsonView(element)); });
     }
   });
 }

@@ -4,6 +4,7 @@
 // for every Spark version from 1.2 to 4.x (fields a version does not write read as zero).
 
 #include <string_view>
+#include <vector>
 
 #include "collector/spark_json_fields.h"
 #include "core/model.h"
@@ -16,9 +17,14 @@ struct TaskInfoFlags {
   bool hasTaskId = false;
   bool failed = false;
   bool killed = false;
+  // The raw elements of `Accumulables`, in the line's buffer (valid while the event is decoded):
+  // what is kept of them depends on whether the event also had `Task Metrics`
+  // (task_accumulables.h). hasAccumulables: the field was there.
+  std::vector<std::string_view> accumulables;
+  bool hasAccumulables = false;
 };
 
-/// Reads `Task Info` into `task` (ids, placement, times, accumulables as raw JSON).
+/// Reads `Task Info` into `task` (ids, placement, times) and `flags`.
 void decodeTaskInfo(JsonValue value, core::TaskAttempt& task, TaskInfoFlags& flags);
 
 /// Reads `Task Metrics`. null or a non-object leaves hasMetrics false and every value zero.

@@ -5,6 +5,7 @@
 
 #include "collector/event_log_state.h"
 #include "collector/executor_metrics_decoder.h"
+#include "collector/task_accumulables.h"
 #include "collector/task_event_decoder.h"
 
 namespace jobtuner::collector {
@@ -33,6 +34,7 @@ void EventLogParser::State::onTaskStart(JsonObject& event) {
     skipEvent("SparkListenerTaskStart", "\"Task Info\".\"Task ID\"");
     return;
   }
+  if (flags.hasAccumulables) task.accumulablesJson = accumulablesToKeep(flags.accumulables, false);
   task.status = core::TaskStatus::Running;
   task.finishTimeMs = 0;
   countTaskStart(task);
@@ -89,6 +91,7 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
     skipEvent("SparkListenerTaskEnd", "\"Task Info\".\"Task ID\"");
     return;
   }
+  if (flags.hasAccumulables) task.accumulablesJson = accumulablesToKeep(flags.accumulables, task.metrics.hasMetrics);
 
   TaskEndCounting counting;
   simdjson::ondemand::document reasonDocument;

@@ -91,7 +91,9 @@ struct TaskAttempt {
   std::string endReason;         // "Success", "ExceptionFailure", "ExecutorLostFailure", ...
   std::string failureMessage;    // a readable one-line reason for failures, empty on success
   std::string endReasonJson;     // the raw `Task End Reason` object, for History-Server answers
-  std::string accumulablesJson;  // the raw `Task Info.Accumulables` array
+  // `Task Info.Accumulables` as a JSON array, verbatim but for the internal.metrics.* entries that
+  // repeat `metrics` (collector/task_accumulables.h).
+  std::string accumulablesJson;
   // Spark's listener added this attempt's metrics to its stage attempt's totals: the attempt had
   // started, this was its first end, and the stage attempt was still live (AppStatusListener).
   bool addedToStageTotals = false;

@@ -119,8 +119,8 @@ TEST_CASE("a Spark 3.x/4.x TaskEnd decodes every metric", "[collector][parser][t
   CHECK(task.speculative);
   CHECK(task.gettingResultTimeMs == 2900);
   CHECK(task.taskType == "ResultTask");
-  CHECK(task.accumulablesJson ==
-        R"([{"ID":46,"Name":"internal.metrics.executorRunTime","Update":508,"Value":508,"Internal":true}])");
+  // The only accumulable repeats a task metric, which the model holds already.
+  CHECK(task.accumulablesJson == "[]");
   const TaskMetrics& m = task.metrics;
   CHECK(m.hasMetrics);
   CHECK(m.executorDeserializeTimeMs == 1);
