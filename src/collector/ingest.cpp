@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "collector/pipelined_task_sink.h"
+#include "collector/prefetching_byte_source.h"
 #include "core/errors.h"
 
 namespace jobtuner::collector {
@@ -75,7 +76,8 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
   IngestReport report;
   report.path = absolutePath(log.path);
 
-  std::unique_ptr<ByteSource> source = openConcatenated(log.parts, log.codec);
+  // Read and decompressed on a thread of its own, ahead of the parser.
+  std::unique_ptr<ByteSource> source = prefetchInBackground(openConcatenated(log.parts, log.codec));
   LineReader reader(*source, options.lineLimits);
   std::unique_ptr<AppWriter> writer = store.beginApp();
   // Tasks are written on a second thread while this one reads and parses.

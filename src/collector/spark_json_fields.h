@@ -23,10 +23,22 @@ using JsonValue = simdjson::ondemand::value;
 
 /// Calls `visit(key, value)` for every field of `object`. Fields the visitor leaves unread are
 /// skipped.
+/// A field's key. Spark's keys have no escapes: they are read in place, and only a key with a
+/// backslash is unescaped (into the parser's string buffer, which costs a copy per key).
+inline std::string_view keyOf(simdjson::ondemand::field& field) {
+  const char* start = field.key().raw();
+  const char* end = start;
+  while (*end != '"' && *end != '\\') ++end;  // validated JSON: the closing quote is there
+  if (*end == '"') return {start, static_cast<size_t>(end - start)};
+  return field.unescaped_key().value();
+}
+
 template <typename Visitor>
 void forEachField(simdjson::ondemand::object& object, Visitor&& visit) {
-  for (auto field : object) {
-    std::string_view key = field.unescaped_key();
+  for (auto result : object) {
+    simdjson::ondemand::field field;
+    if (simdjson::error_code error = std::move(result).get(field)) throw simdjson::simdjson_error(error);
+    std::string_view key = keyOf(field);
     visit(key, JsonValue(field.value()));
   }
 }
