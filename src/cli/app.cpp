@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   addAppsCommand(app, context);
   addShowCommand(app, context);
   addApiCommand(app, context);
+  addValidateCommand(app, context);
 
   try {
     app.parse(argc, argv);

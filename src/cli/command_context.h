@@ -30,5 +30,6 @@ void addIngestCommand(CLI::App& app, CommandContext& context);
 void addAppsCommand(CLI::App& app, CommandContext& context);
 void addShowCommand(CLI::App& app, CommandContext& context);
 void addApiCommand(CLI::App& app, CommandContext& context);
+void addValidateCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace jobtuner::cli
