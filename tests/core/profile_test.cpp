@@ -284,7 +284,7 @@ TEST_CASE("a missing profile file is an error naming it", "[core][profile]") {
   }
 }
 
-TEST_CASE("--set overrides a profile key, its Spark property or a step's override", "[core][profile]") {
+TEST_CASE("a --set override changes a profile key, its Spark property or a step's override", "[core][profile]") {
   Profile profile;
   applyOverride(profile, "executor_memory=2g");
   CHECK(profile.executorMemoryBytes == int64_t{2} << 30);
