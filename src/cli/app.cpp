@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
   addShowCommand(app, context);
   addApiCommand(app, context);
   addValidateCommand(app, context);
+  addRunCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -168,6 +168,10 @@ void onEnvironmentUpdate(JsonObject& event, core::AppAttempt& app, core::Redacto
       readStringPairs(value, environment.classpathEntries);
     }
   });
+  // The bundled runtime marks its logs; everything else came from Spark.
+  for (const auto& [key, value] : environment.sparkProperties) {
+    if (key == "spark.jobtuner.runtime" && value == "true") app.source = core::AppSource::Runtime;
+  }
   // The pattern must be read before the properties holding it are redacted.
   redactor = core::redactorFor(environment.sparkProperties);
   for (auto* section : {&environment.sparkProperties, &environment.hadoopProperties, &environment.systemProperties,

@@ -127,6 +127,9 @@ constexpr std::array kSparkSettings{
     SparkSetting{"spark.jobtuner.job", SettingType::kString, "", "", SparkKeyUse::kReadAndWritten,
                  "jobtuner's own property, not Spark's: the job key that ties runs of one job together. Without "
                  "it the key is the app name with dates, times, UUIDs and long numbers normalized away."},
+    SparkSetting{"spark.jobtuner.runtime", SettingType::kBool, "false", "", SparkKeyUse::kReadAndWritten,
+                 "jobtuner's own property, not Spark's: true in event logs jobtuner's bundled runtime wrote, so "
+                 "the store records the app's source as the runtime."},
 };
 
 std::string lowered(std::string_view text) {

@@ -1,0 +1,139 @@
+#include "runtime/executor.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/local_channel.h"
+#include "runtime/clock.h"
+#include "runtime/driver_protocol.h"
+#include "runtime/job_preparation.h"
+#include "runtime/task_runner.h"
+
+namespace jobtuner::runtime {
+
+namespace {
+
+/// Tasks waiting for a free thread of this executor.
+class TaskQueue {
+ public:
+  void push(TaskLaunch launch) {
+    {
+      std::lock_guard lock(mutex_);
+      tasks_.push_back(std::move(launch));
+    }
+    ready_.notify_one();
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+  std::optional<TaskLaunch> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return closed_ || !tasks_.empty(); });
+    if (tasks_.empty()) return std::nullopt;
+    TaskLaunch launch = std::move(tasks_.front());
+    tasks_.pop_front();
+    return launch;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<TaskLaunch> tasks_;
+  bool closed_ = false;
+};
+
+void log(const ExecutorOptions& options, std::string_view level, std::string_view message) {
+  nlohmann::json line = {{"ts", nowMs()}, {"level", level}, {"executor", options.executorId},
+                         {"message", message}};
+  std::cerr << line.dump() << '\n';
+}
+
+}  // namespace
+
+int runExecutor(const ExecutorOptions& options) {
+  std::string secret;
+  if (!std::getline(std::cin, secret) || secret.empty()) {
+    log(options, "error", "no run secret on standard input");
+    return 3;
+  }
+  core::LocalChannel channel;
+  try {
+    nlohmann::json hello = {{"executor", options.executorId}, {"pid", ::getpid()}, {"cores", options.cores}};
+    channel = core::connectLocal(options.driverSocket, secret, hello.dump(), 30'000);
+  } catch (const std::exception& error) {
+    log(options, "error", fmt::format("cannot reach the driver: {}", error.what()));
+    return 3;
+  }
+  std::optional<core::Frame> setupFrame = channel.receive();
+  if (!setupFrame || setupFrame->type != static_cast<uint8_t>(DriverFrame::kSetup)) {
+    log(options, "error", "the driver sent no setup");
+    return 3;
+  }
+  ExecutorSetup setup = nlohmann::json::parse(setupFrame->payload).get<ExecutorSetup>();
+  std::unique_ptr<PreparedJob> planned;
+  try {
+    planned = std::make_unique<PreparedJob>(prepareFromSetup(setup));
+  } catch (const std::exception& error) {
+    // The driver planned the same inputs without error, so this is a bug or a changed file.
+    std::string message = dynamic_cast<const core::UserError*>(&error)
+                              ? static_cast<const core::UserError&>(error).render()
+                              : std::string(error.what());
+    log(options, "error", "cannot plan the job: " + message);
+    channel.send(static_cast<uint8_t>(DriverFrame::kSetupFailed), message);
+    return 2;
+  }
+  log(options, "info", fmt::format("planned {} stages; {} task slots", planned->plan.stages.size(), options.cores));
+  channel.send(static_cast<uint8_t>(DriverFrame::kReady), {});
+
+  TaskQueue queue;
+  SinkTarget sink{setup.outputTempDir, setup.sinkFormat};
+  std::filesystem::path shuffleDir = std::filesystem::path(setup.runDir) / "shuffle";
+  std::vector<std::thread> workers;
+  for (int i = 0; i < options.cores; ++i) {
+    workers.emplace_back([&] {
+      while (std::optional<TaskLaunch> launch = queue.pop()) {
+        TaskResult result = runTask(planned->plan, shuffleDir, sink, *launch);
+        if (!result.succeeded) {
+          log(options, "warn", fmt::format("task {} (stage {}, partition {}) failed: {}", launch->taskId,
+                                           launch->stageId, launch->index, result.error));
+        }
+        try {
+          channel.send(static_cast<uint8_t>(DriverFrame::kTaskResult), nlohmann::json(result).dump());
+        } catch (const std::exception& error) {
+          log(options, "error", fmt::format("cannot send a task result: {}", error.what()));
+        }
+      }
+    });
+  }
+  int exitCode = 0;
+  try {
+    while (std::optional<core::Frame> frame = channel.receive()) {
+      if (frame->type == static_cast<uint8_t>(DriverFrame::kShutdown)) break;
+      if (frame->type == static_cast<uint8_t>(DriverFrame::kLaunchTask)) {
+        queue.push(nlohmann::json::parse(frame->payload).get<TaskLaunch>());
+      }
+    }
+  } catch (const std::exception& error) {
+    log(options, "error", fmt::format("the driver connection failed: {}", error.what()));
+    exitCode = 3;
+  }
+  queue.close();
+  for (std::thread& worker : workers) worker.join();
+  log(options, "info", "exiting");
+  return exitCode;
+}
+
+}  // namespace jobtuner::runtime

@@ -1,0 +1,128 @@
+#include "runtime/hash_join.h"
+
+#include <algorithm>
+
+#include "core/expression_evaluator.h"
+#include "runtime/batch_concat.h"
+#include "runtime/row_hash.h"
+
+namespace jobtuner::runtime {
+
+namespace {
+
+core::Schema keySchemaOf(const core::Schema& schema, const std::vector<int>& keys) {
+  std::vector<core::Field> fields;
+  for (int key : keys) fields.push_back(schema.field(static_cast<size_t>(key)));
+  return core::Schema(std::move(fields));
+}
+
+/// Rows `rows` of `column`, where -1 means null.
+core::Column takeOrNull(const core::Column& column, const std::vector<int64_t>& rows) {
+  core::Column out(column.type);
+  out.reserve(rows.size());
+  for (int64_t row : rows) {
+    if (row < 0) {
+      out.appendNull();
+    } else {
+      appendValueFrom(out, column, static_cast<size_t>(row));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HashJoin::HashJoin(JoinType type, core::Schema build, std::vector<int> buildKeys, core::Schema probe,
+                   std::vector<int> probeKeys)
+    : type_(type),
+      buildSchema_(std::move(build)),
+      buildKeys_(std::move(buildKeys)),
+      probeSchema_(std::move(probe)),
+      probeKeys_(std::move(probeKeys)),
+      build_(buildSchema_),
+      keys_(keySchemaOf(buildSchema_, buildKeys_)) {
+  std::vector<core::Field> fields = probeSchema_.fields();
+  if (type_ == JoinType::kInner || type_ == JoinType::kLeft) {
+    for (size_t i = 0; i < buildSchema_.numFields(); ++i) {
+      if (std::find(buildKeys_.begin(), buildKeys_.end(), static_cast<int>(i)) != buildKeys_.end()) continue;
+      buildPayload_.push_back(static_cast<int>(i));
+      fields.push_back(buildSchema_.field(i));
+    }
+  }
+  output_ = core::Schema(std::move(fields));
+}
+
+void HashJoin::addBuild(const core::ColumnBatch& batch) {
+  if (batch.numRows() > 0) pending_.push_back(batch);
+}
+
+void HashJoin::finishBuild() {
+  if (!pending_.empty()) build_ = concatenateBatches(buildSchema_, pending_);
+  size_t rows = build_.numRows();
+  hashRows(build_, buildKeys_, hashes_);
+  keys_.findOrInsert(build_, buildKeys_, hashes_, groups_);
+  firstRow_.assign(keys_.numGroups(), -1);
+  nextRow_.assign(rows, -1);
+  // Chain each group's rows in build order (walk backwards, pushing onto the front).
+  for (size_t row = rows; row-- > 0;) {
+    if (anyKeyNull(build_, buildKeys_, row)) continue;
+    uint32_t group = groups_[row];
+    nextRow_[row] = firstRow_[group];
+    firstRow_[group] = static_cast<int64_t>(row);
+  }
+}
+
+core::ColumnBatch HashJoin::probe(const core::ColumnBatch& batch) {
+  size_t rows = batch.numRows();
+  hashRows(batch, probeKeys_, hashes_);
+  std::vector<uint32_t> probeRows;
+  std::vector<int64_t> buildRows;
+  probeRows.reserve(rows);
+  for (size_t row = 0; row < rows; ++row) {
+    int64_t first = -1;
+    if (!anyKeyNull(batch, probeKeys_, row)) {
+      int64_t group = keys_.find(batch, probeKeys_, hashes_[row], row);
+      if (group >= 0) first = firstRow_[static_cast<size_t>(group)];
+    }
+    switch (type_) {
+      case JoinType::kInner:
+        for (int64_t match = first; match >= 0; match = nextRow_[static_cast<size_t>(match)]) {
+          probeRows.push_back(static_cast<uint32_t>(row));
+          buildRows.push_back(match);
+        }
+        break;
+      case JoinType::kLeft:
+        if (first < 0) {
+          probeRows.push_back(static_cast<uint32_t>(row));
+          buildRows.push_back(-1);
+        }
+        for (int64_t match = first; match >= 0; match = nextRow_[static_cast<size_t>(match)]) {
+          probeRows.push_back(static_cast<uint32_t>(row));
+          buildRows.push_back(match);
+        }
+        break;
+      case JoinType::kSemi:
+        if (first >= 0) probeRows.push_back(static_cast<uint32_t>(row));
+        break;
+      case JoinType::kAnti:
+        if (first < 0) probeRows.push_back(static_cast<uint32_t>(row));
+        break;
+    }
+  }
+  std::vector<core::Column> columns;
+  for (size_t c = 0; c < batch.numColumns(); ++c) columns.push_back(core::takeRows(batch.column(c), probeRows));
+  for (int payload : buildPayload_) columns.push_back(takeOrNull(build_.column(static_cast<size_t>(payload)), buildRows));
+  return core::ColumnBatch(output_, std::move(columns));
+}
+
+size_t HashJoin::memoryBytes() const {
+  size_t bytes = keys_.memoryBytes() + firstRow_.size() * 8 + nextRow_.size() * 8;
+  for (size_t c = 0; c < build_.numColumns(); ++c) {
+    const core::Column& column = build_.column(c);
+    bytes += column.valid.size() + column.int64s.size() * 8 + column.doubles.size() * 8 + column.bools.size() +
+             column.strings.size() * sizeof(std::string);
+  }
+  return bytes;
+}
+
+}  // namespace jobtuner::runtime

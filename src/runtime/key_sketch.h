@@ -1,0 +1,38 @@
+#pragma once
+
+// The heaviest keys a map task wrote to a shuffle, in bounded memory: the Misra-Gries summary
+// (at most `capacity` counters; a key holding more than 1/capacity of the rows is always kept, and
+// its count is low by at most rows/capacity). Enough to name the key that skews a stage.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/column_batch.h"
+
+namespace jobtuner::runtime {
+
+class KeySketch {
+ public:
+  struct Entry {
+    std::string key;
+    int64_t records = 0;
+    int64_t bytes = 0;
+  };
+
+  explicit KeySketch(size_t capacity = 64) : capacity_(capacity) {}
+
+  /// Counts the rows of `batch` by their keys (hashes from hashRows on `keys`); row bytes are the
+  /// batch's average.
+  void addBatch(const core::ColumnBatch& batch, const std::vector<int>& keys, const std::vector<uint64_t>& hashes);
+
+  /// The counted keys, most records first, at most `n`.
+  std::vector<Entry> top(size_t n) const;
+
+ private:
+  size_t capacity_;
+  std::unordered_map<uint64_t, Entry> counters_;
+};
+
+}  // namespace jobtuner::runtime

@@ -1,0 +1,243 @@
+#include "runtime/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/expression_evaluator.h"
+#include "runtime/batch_concat.h"
+#include "runtime/hash_aggregate.h"
+#include "runtime/hash_join.h"
+#include "runtime/salting.h"
+#include "runtime/shuffle_files.h"
+#include "runtime/sort_rows.h"
+
+namespace jobtuner::runtime {
+
+namespace {
+
+class FilterOperator final : public Operator {
+ public:
+  FilterOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    std::vector<uint32_t> rows = core::selectRows(*op_.predicate, batch);
+    if (rows.empty()) return;
+    if (rows.size() == batch.numRows()) {
+      next_->push(std::move(batch));
+    } else {
+      next_->push(core::takeRows(batch, rows));
+    }
+  }
+  void finish() override { next_->finish(); }
+
+ private:
+  const PlanOp& op_;
+  Operator* next_;
+};
+
+class ProjectOperator final : public Operator {
+ public:
+  ProjectOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    std::vector<core::Column> columns;
+    columns.reserve(op_.expressions.size());
+    for (const auto& expression : op_.expressions) {
+      // A bare column reference moves its column instead of copying it.
+      if (expression->kind == core::ExprKind::kColumn && !used_.empty() && used_[expression->columnIndex] == 1) {
+        columns.push_back(std::move(batch.column(expression->columnIndex)));
+      } else {
+        columns.push_back(core::evaluate(*expression, batch));
+      }
+    }
+    next_->push(core::ColumnBatch(op_.output, std::move(columns)));
+  }
+  void finish() override { next_->finish(); }
+
+  /// Counts the uses of each input column, so columns used once as a bare reference can move.
+  void countUses() {
+    used_.assign(op_.input.numFields(), 0);
+    for (const auto& expression : op_.expressions) countColumns(*expression);
+  }
+
+ private:
+  void countColumns(const core::Expr& expr) {
+    if (expr.kind == core::ExprKind::kColumn) ++used_[expr.columnIndex];
+    for (const auto& child : expr.children) countColumns(*child);
+  }
+
+  const PlanOp& op_;
+  Operator* next_;
+  std::vector<int> used_;
+};
+
+class LimitOperator final : public Operator {
+ public:
+  LimitOperator(const PlanOp& op, Operator* next) : remaining_(op.limit), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    if (remaining_ <= 0) return;
+    if (static_cast<int64_t>(batch.numRows()) <= remaining_) {
+      remaining_ -= static_cast<int64_t>(batch.numRows());
+      next_->push(std::move(batch));
+      return;
+    }
+    std::vector<uint32_t> rows(static_cast<size_t>(remaining_));
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<uint32_t>(i);
+    remaining_ = 0;
+    next_->push(core::takeRows(batch, rows));
+  }
+  void finish() override { next_->finish(); }
+
+ private:
+  int64_t remaining_;
+  Operator* next_;
+};
+
+class AggregateOperator final : public Operator {
+ public:
+  AggregateOperator(const PlanOp& op, Operator* next) : next_(next), aggregator_(makeAggregator(op)) {}
+  void push(core::ColumnBatch batch) override { aggregator_.add(batch); }
+  void finish() override {
+    core::ColumnBatch result = aggregator_.finish();
+    if (result.numRows() > 0) next_->push(std::move(result));
+    next_->finish();
+  }
+  size_t memoryBytes() const override { return aggregator_.memoryBytes(); }
+
+ private:
+  static HashAggregator makeAggregator(const PlanOp& op) {
+    return HashAggregator(op.phase, op.input, op.keys, op.calls);
+  }
+
+  Operator* next_;
+  HashAggregator aggregator_;
+};
+
+class DistinctOperator final : public Operator {
+ public:
+  DistinctOperator(const PlanOp& op, Operator* next) : next_(next), distinct_(op.input) {}
+  void push(core::ColumnBatch batch) override { distinct_.add(batch); }
+  void finish() override {
+    core::ColumnBatch result = distinct_.finish();
+    if (result.numRows() > 0) next_->push(std::move(result));
+    next_->finish();
+  }
+  size_t memoryBytes() const override { return distinct_.memoryBytes(); }
+
+ private:
+  Operator* next_;
+  DistinctRows distinct_;
+};
+
+class SortOperator final : public Operator {
+ public:
+  SortOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    held_ += batch.numRows() * 16 * std::max<size_t>(1, batch.numColumns());
+    batches_.push_back(std::move(batch));
+  }
+  void finish() override {
+    if (!batches_.empty()) {
+      core::ColumnBatch all = concatenateBatches(op_.input, batches_);
+      next_->push(sortBatch(all, op_.sortKeys));
+    }
+    next_->finish();
+  }
+  size_t memoryBytes() const override { return held_; }
+
+ private:
+  const PlanOp& op_;
+  Operator* next_;
+  std::vector<core::ColumnBatch> batches_;
+  size_t held_ = 0;
+};
+
+class JoinOperator final : public Operator {
+ public:
+  JoinOperator(const PlanOp& op, const TaskContext& context, Operator* next)
+      : next_(next), join_(op.joinKind, op.buildSchema, op.buildKeys, op.input, op.keys) {
+    for (const core::ColumnBatch& batch :
+         readShuffleInput(context, op.buildShuffle, op.broadcast ? 0 : context.taskIndex)) {
+      join_.addBuild(batch);
+    }
+    join_.finishBuild();
+  }
+  void push(core::ColumnBatch batch) override {
+    core::ColumnBatch joined = join_.probe(batch);
+    if (joined.numRows() > 0) next_->push(std::move(joined));
+  }
+  void finish() override { next_->finish(); }
+  size_t memoryBytes() const override { return join_.memoryBytes(); }
+
+ private:
+  Operator* next_;
+  HashJoin join_;
+};
+
+class AddSaltOperator final : public Operator {
+ public:
+  AddSaltOperator(const PlanOp& op, const TaskContext& context, Operator* next)
+      : op_(op), next_(next), salts_(op.saltBuckets, op.hotKeys, context.seed) {}
+  void push(core::ColumnBatch batch) override {
+    core::Column salt = salts_.assign(batch, op_.keys);
+    std::vector<core::Column> columns;
+    for (size_t c = 0; c < batch.numColumns(); ++c) columns.push_back(std::move(batch.column(c)));
+    columns.push_back(std::move(salt));
+    next_->push(core::ColumnBatch(op_.output, std::move(columns)));
+  }
+  void finish() override { next_->finish(); }
+
+ private:
+  const PlanOp& op_;
+  Operator* next_;
+  SaltAssigner salts_;
+};
+
+class ReplicateSaltOperator final : public Operator {
+ public:
+  ReplicateSaltOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    next_->push(replicateForSalt(batch, op_.keys, op_.hotKeys, op_.saltBuckets));
+  }
+  void finish() override { next_->finish(); }
+
+ private:
+  const PlanOp& op_;
+  Operator* next_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> makeOperator(const PlanOp& op, const TaskContext& context, Operator* next) {
+  switch (op.kind) {
+    case OpKind::kFilter: return std::make_unique<FilterOperator>(op, next);
+    case OpKind::kProject: {
+      auto project = std::make_unique<ProjectOperator>(op, next);
+      project->countUses();
+      return project;
+    }
+    case OpKind::kAggregate: return std::make_unique<AggregateOperator>(op, next);
+    case OpKind::kDistinct: return std::make_unique<DistinctOperator>(op, next);
+    case OpKind::kJoin: return std::make_unique<JoinOperator>(op, context, next);
+    case OpKind::kSort: return std::make_unique<SortOperator>(op, next);
+    case OpKind::kLimit: return std::make_unique<LimitOperator>(op, next);
+    case OpKind::kAddSalt: return std::make_unique<AddSaltOperator>(op, context, next);
+    case OpKind::kReplicateSalt: return std::make_unique<ReplicateSaltOperator>(op, next);
+  }
+  throw core::SystemError("unknown operator kind");
+}
+
+std::vector<core::ColumnBatch> readShuffleInput(const TaskContext& context, int shuffleId, int partition) {
+  const ShuffleSpec& shuffle = context.plan->shuffle(shuffleId);
+  std::vector<int> mapIds(static_cast<size_t>(context.plan->stage(shuffle.mapStage).numTasks));
+  for (size_t i = 0; i < mapIds.size(); ++i) mapIds[i] = static_cast<int>(i);
+  ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffleId, mapIds, partition, shuffle.schema);
+  TaskMeasurements& metrics = *context.metrics;
+  metrics.shuffleLocalBytes += read.localBytes;
+  metrics.shuffleLocalBlocks += read.localBlocks;
+  metrics.shuffleReadRecords += read.records;
+  metrics.shuffleFetchWaitMs += read.fetchWaitNs / 1'000'000;
+  return std::move(read.batches);
+}
+
+}  // namespace jobtuner::runtime

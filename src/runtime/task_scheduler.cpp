@@ -1,0 +1,305 @@
+#include "runtime/task_scheduler.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "core/errors.h"
+
+namespace jobtuner::runtime {
+
+namespace {
+
+/// How many of a shuffle's heaviest keys the event log keeps.
+constexpr size_t kSketchEntriesKept = 20;
+
+enum class TaskState : uint8_t { kPending, kRunning, kDone };
+
+struct StageProgress {
+  const PlanStage* stage = nullptr;
+  bool submitted = false;
+  bool completed = false;
+  int64_t submittedMs = 0;
+  std::vector<TaskState> tasks;
+  std::vector<int> attempts;   // attempts launched per index
+  std::vector<int> failures;   // failed attempts per index
+  int done = 0;
+  std::vector<std::string> samples;
+  std::map<std::string, KeySketchEntry> sketch;
+  std::string rangeBounds;
+};
+
+struct RunningTask {
+  TaskEvent event;
+  int executorIndex = 0;
+};
+
+class Scheduler {
+ public:
+  Scheduler(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors,
+            const std::vector<RunObserver*>& observers, const SchedulerOptions& options)
+      : plan_(plan), executors_(executors), observers_(observers), options_(options) {
+    for (const PlanStage& stage : plan.stages) {
+      StageProgress progress;
+      progress.stage = &stage;
+      progress.tasks.assign(static_cast<size_t>(stage.numTasks), TaskState::kPending);
+      progress.attempts.assign(static_cast<size_t>(stage.numTasks), 0);
+      progress.failures.assign(static_cast<size_t>(stage.numTasks), 0);
+      stages_.push_back(std::move(progress));
+    }
+  }
+
+  ScheduleOutcome run() {
+    int64_t start = nowMs();
+    for (RunObserver* observer : observers_) observer->jobStarted(plan_, start);
+    while (!outcome_.failure.size() && !allDone()) {
+      if (options_.shouldAbort && options_.shouldAbort()) {
+        outcome_.failure = "the run was interrupted";
+        break;
+      }
+      submitReadyStages();
+      launchTasks();
+      if (liveExecutors() == 0) {
+        outcome_.failure = "every executor was lost";
+        break;
+      }
+      waitForResults();
+    }
+    outcome_.succeeded = outcome_.failure.empty();
+    for (RunObserver* observer : observers_) observer->jobEnded(nowMs(), outcome_.succeeded, outcome_.failure);
+    return outcome_;
+  }
+
+ private:
+  bool allDone() const {
+    return std::all_of(stages_.begin(), stages_.end(), [](const StageProgress& s) { return s.completed; });
+  }
+
+  int liveExecutors() const {
+    return static_cast<int>(std::count_if(executors_.begin(), executors_.end(),
+                                          [](const ExecutorConnection& e) { return e.alive; }));
+  }
+
+  void submitReadyStages() {
+    for (StageProgress& progress : stages_) {
+      if (progress.submitted) continue;
+      bool ready = std::all_of(progress.stage->parents.begin(), progress.stage->parents.end(),
+                               [&](int parent) { return stages_[static_cast<size_t>(parent)].completed; });
+      if (!ready) continue;
+      progress.submitted = true;
+      progress.submittedMs = nowMs();
+      if (progress.stage->output.shuffle >= 0 &&
+          plan_.shuffle(progress.stage->output.shuffle).partitioning == PartitioningKind::kRange) {
+        // The stage feeding this range exchange returned samples of the sort keys.
+        std::vector<std::string> samples;
+        for (int parent : progress.stage->parents) {
+          const StageProgress& feeding = stages_[static_cast<size_t>(parent)];
+          samples.insert(samples.end(), feeding.samples.begin(), feeding.samples.end());
+        }
+        progress.rangeBounds = options_.rangeBounds(plan_.shuffle(progress.stage->output.shuffle), samples);
+      }
+      StageEvent event{progress.stage, 0, progress.submittedMs, 0, {}};
+      for (RunObserver* observer : observers_) observer->stageSubmitted(event);
+      if (progress.stage->numTasks == 0) completeStage(progress);
+    }
+  }
+
+  /// The live executor with the most free slots, so work spreads evenly.
+  std::optional<size_t> freestExecutor() const {
+    std::optional<size_t> best;
+    for (size_t i = 0; i < executors_.size(); ++i) {
+      const ExecutorConnection& executor = executors_[i];
+      if (!executor.alive || executor.freeSlots == 0) continue;
+      if (!best || executor.freeSlots > executors_[*best].freeSlots) best = i;
+    }
+    return best;
+  }
+
+  void launchTasks() {
+    for (StageProgress& progress : stages_) {
+      if (!progress.submitted || progress.completed) continue;
+      for (size_t index = 0; index < progress.tasks.size(); ++index) {
+        if (progress.tasks[index] != TaskState::kPending) continue;
+        std::optional<size_t> executorIndex = freestExecutor();
+        if (!executorIndex) return;
+        ExecutorConnection& executor = executors_[*executorIndex];
+        TaskLaunch launch;
+        launch.taskId = nextTaskId_++;
+        launch.stageId = progress.stage->id;
+        launch.index = static_cast<int>(index);
+        launch.attempt = progress.attempts[index]++;
+        launch.rangeBounds = progress.rangeBounds;
+        RunningTask running;
+        running.executorIndex = static_cast<int>(*executorIndex);
+        running.event.taskId = launch.taskId;
+        running.event.stageId = launch.stageId;
+        running.event.index = launch.index;
+        running.event.attempt = launch.attempt;
+        running.event.executorId = executor.id;
+        running.event.launchMs = nowMs();
+        try {
+          executor.channel.send(static_cast<uint8_t>(DriverFrame::kLaunchTask), nlohmann::json(launch).dump());
+        } catch (const core::SystemError&) {
+          progress.attempts[index]--;
+          --nextTaskId_;
+          loseExecutor(*executorIndex, "the executor's connection broke");
+          continue;
+        }
+        --executor.freeSlots;
+        progress.tasks[index] = TaskState::kRunning;
+        ++outcome_.tasks;
+        for (RunObserver* observer : observers_) observer->taskStarted(running.event);
+        running_.emplace(launch.taskId, std::move(running));
+      }
+    }
+  }
+
+  void waitForResults() {
+    std::vector<pollfd> fds;
+    std::vector<size_t> owners;
+    for (size_t i = 0; i < executors_.size(); ++i) {
+      if (!executors_[i].alive) continue;
+      fds.push_back({executors_[i].channel.fd(), POLLIN, 0});
+      owners.push_back(i);
+    }
+    int ready = ::poll(fds.data(), fds.size(), 200);
+    if (ready <= 0) return;
+    for (size_t k = 0; k < fds.size(); ++k) {
+      if (fds[k].revents == 0) continue;
+      size_t executorIndex = owners[k];
+      std::optional<core::Frame> frame;
+      try {
+        frame = executors_[executorIndex].channel.receive();
+      } catch (const core::SystemError& error) {
+        loseExecutor(executorIndex, fmt::format("the executor sent a malformed message: {}", error.what()));
+        continue;
+      }
+      if (!frame) {
+        loseExecutor(executorIndex, "the executor process exited");
+        continue;
+      }
+      if (frame->type != static_cast<uint8_t>(DriverFrame::kTaskResult)) continue;
+      TaskResult result = nlohmann::json::parse(frame->payload).get<TaskResult>();
+      handleResult(executorIndex, std::move(result));
+    }
+  }
+
+  void handleResult(size_t executorIndex, TaskResult result) {
+    auto found = running_.find(result.taskId);
+    if (found == running_.end()) return;  // an attempt already written off with its executor
+    RunningTask running = std::move(found->second);
+    running_.erase(found);
+    ++executors_[executorIndex].freeSlots;
+    StageProgress& progress = stages_[static_cast<size_t>(running.event.stageId)];
+    auto index = static_cast<size_t>(running.event.index);
+    running.event.finishMs = nowMs();
+    running.event.succeeded = result.succeeded;
+    running.event.failureReason = result.error;
+    running.event.metrics = result.metrics;
+    for (RunObserver* observer : observers_) observer->taskEnded(running.event);
+    if (result.succeeded) {
+      if (progress.tasks[index] == TaskState::kDone) return;
+      progress.tasks[index] = TaskState::kDone;
+      ++progress.done;
+      outcome_.badRecords += result.metrics.badRecords;
+      outcome_.shuffleBytes += result.metrics.shuffleWriteBytes;
+      if (!result.sortKeySample.empty()) progress.samples.push_back(std::move(result.sortKeySample));
+      for (KeySketchEntry& entry : result.keySketch) {
+        KeySketchEntry& merged = progress.sketch[entry.key];
+        merged.key = entry.key;
+        merged.records += entry.records;
+        merged.bytes += entry.bytes;
+      }
+      if (progress.done == progress.stage->numTasks) completeStage(progress);
+      return;
+    }
+    if (result.userError) {
+      // Bad input fails the same way on every attempt: stop at once with its message.
+      outcome_.userError = true;
+      failJob(progress, result.error);
+      return;
+    }
+    failAttempt(progress, index, result.error);
+  }
+
+  void failAttempt(StageProgress& progress, size_t index, const std::string& reason) {
+    if (++progress.failures[index] >= options_.taskMaxFailures) {
+      failJob(progress, fmt::format("Task {} in stage {} failed {} times, most recently: {}", index,
+                                    progress.stage->id, progress.failures[index], reason));
+      return;
+    }
+    progress.tasks[index] = TaskState::kPending;
+  }
+
+  void failJob(StageProgress& progress, const std::string& reason) {
+    outcome_.failure = reason;
+    StageEvent event{progress.stage, 0, progress.submittedMs, nowMs(), reason};
+    for (RunObserver* observer : observers_) observer->stageCompleted(event);
+  }
+
+  void completeStage(StageProgress& progress) {
+    progress.completed = true;
+    const PlanStage& stage = *progress.stage;
+    if (stage.output.shuffle >= 0 && !progress.sketch.empty()) {
+      std::vector<KeySketchEntry> top;
+      for (auto& [key, entry] : progress.sketch) top.push_back(entry);
+      std::sort(top.begin(), top.end(), [](const KeySketchEntry& a, const KeySketchEntry& b) {
+        return a.records != b.records ? a.records > b.records : a.key < b.key;
+      });
+      if (top.size() > kSketchEntriesKept) top.resize(kSketchEntriesKept);
+      for (RunObserver* observer : observers_) observer->keySketch(stage, plan_.shuffle(stage.output.shuffle), top);
+    }
+    StageEvent event{&stage, 0, progress.submittedMs, nowMs(), {}};
+    for (RunObserver* observer : observers_) observer->stageCompleted(event);
+  }
+
+  void loseExecutor(size_t executorIndex, const std::string& reason) {
+    ExecutorConnection& executor = executors_[executorIndex];
+    if (!executor.alive) return;
+    executor.alive = false;
+    executor.channel.close();
+    for (RunObserver* observer : observers_) {
+      observer->executorRemoved({executor.id, executor.cores, executor.pid, nowMs(), reason});
+    }
+    // Its running attempts fail; shuffle files live on the shared local disk, so finished map
+    // outputs stay readable.
+    for (auto it = running_.begin(); it != running_.end();) {
+      if (it->second.executorIndex != static_cast<int>(executorIndex)) {
+        ++it;
+        continue;
+      }
+      TaskEvent event = it->second.event;
+      it = running_.erase(it);
+      event.finishMs = nowMs();
+      event.failureReason = fmt::format("ExecutorLostFailure (executor {} exited: {})", executor.id, reason);
+      for (RunObserver* observer : observers_) observer->taskEnded(event);
+      StageProgress& progress = stages_[static_cast<size_t>(event.stageId)];
+      if (progress.tasks[static_cast<size_t>(event.index)] == TaskState::kRunning) {
+        failAttempt(progress, static_cast<size_t>(event.index), event.failureReason);
+      }
+      if (!outcome_.failure.empty()) return;
+    }
+  }
+
+  const PhysicalPlan& plan_;
+  std::vector<ExecutorConnection>& executors_;
+  const std::vector<RunObserver*>& observers_;
+  const SchedulerOptions& options_;
+  std::vector<StageProgress> stages_;
+  std::unordered_map<int64_t, RunningTask> running_;
+  int64_t nextTaskId_ = 0;
+  ScheduleOutcome outcome_;
+};
+
+}  // namespace
+
+ScheduleOutcome runStages(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors,
+                          const std::vector<RunObserver*>& observers, const SchedulerOptions& options) {
+  return Scheduler(plan, executors, observers, options).run();
+}
+
+}  // namespace jobtuner::runtime
