@@ -40,15 +40,14 @@ class ProjectOperator final : public Operator {
  public:
   ProjectOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
   void push(core::ColumnBatch batch) override {
-    std::vector<core::Column> columns;
-    columns.reserve(op_.expressions.size());
-    for (const auto& expression : op_.expressions) {
-      // A bare column reference moves its column instead of copying it.
-      if (expression->kind == core::ExprKind::kColumn && !used_.empty() && used_[expression->columnIndex] == 1) {
-        columns.push_back(std::move(batch.column(expression->columnIndex)));
-      } else {
-        columns.push_back(core::evaluate(*expression, batch));
-      }
+    size_t count = op_.expressions.size();
+    std::vector<core::Column> columns(count);
+    // Computed columns first, while the input is whole; then bare references used once move.
+    for (size_t i = 0; i < count; ++i) {
+      if (!movable(*op_.expressions[i])) columns[i] = core::evaluate(*op_.expressions[i], batch);
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (movable(*op_.expressions[i])) columns[i] = std::move(batch.column(op_.expressions[i]->columnIndex));
     }
     next_->push(core::ColumnBatch(op_.output, std::move(columns)));
   }
@@ -61,6 +60,10 @@ class ProjectOperator final : public Operator {
   }
 
  private:
+  bool movable(const core::Expr& expr) const {
+    return expr.kind == core::ExprKind::kColumn && used_[expr.columnIndex] == 1;
+  }
+
   void countColumns(const core::Expr& expr) {
     if (expr.kind == core::ExprKind::kColumn) ++used_[expr.columnIndex];
     for (const auto& child : expr.children) countColumns(*child);
