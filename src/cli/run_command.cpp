@@ -104,6 +104,7 @@ void addRunCommand(CLI::App& app, CommandContext& context) {
     } catch (const std::exception& error) {
       std::cerr << "jobtuner: warning: the run's event log was not stored: " << error.what() << "\n";
     }
+    if (!summary.succeeded) std::cerr << "jobtuner: " << (summary.userError ? "error: " : "failed: ") << summary.failure << "\n";
     if (options->json) {
       std::cout << summaryJson(summary, stored).dump(2) << "\n";
     } else {
