@@ -41,6 +41,20 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const Spa
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    bool replaced = false;
+    for (const std::string& extra : options.extraEnvironment) {
+      size_t equals = extra.find('=');
+      if (equals != std::string::npos && text.substr(0, equals + 1) == std::string_view(extra).substr(0, equals + 1)) replaced = true;
+    }
+    if (!replaced) environment.emplace_back(text);
+  }
+  environment.insert(environment.end(), options.extraEnvironment.begin(), options.extraEnvironment.end());
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
@@ -59,7 +73,7 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const Spa
     }
     // Every other descriptor is close-on-exec (the project opens all with O_CLOEXEC) or closed here.
     ::close_range(3, ~0U, 0);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   ::close(input[0]);

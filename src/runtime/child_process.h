@@ -18,6 +18,7 @@ namespace jobtuner::runtime {
 struct SpawnOptions {
   std::filesystem::path logFile;  // stdout and stderr are appended here; empty: inherited
   std::string stdinData;          // written to the child's stdin, which is then closed
+  std::vector<std::string> extraEnvironment;  // NAME=value, added to (or replacing) the parent's
 };
 
 class ChildProcess {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <fstream>
 
 #include "core/errors.h"
@@ -155,6 +157,14 @@ RunSummary runJob(const RunRequest& request) {
     executors.push_back(std::move(executor));
   }
 
+  // The socket stays open for the whole run, and whoever connects without the secret is refused
+  // (inside accept); executors cannot join late yet, so even a proven peer is turned away.
+  std::atomic<bool> running{true};
+  std::thread gatekeeper([&] {
+    while (running) {
+      if (std::optional<core::Accepted> late = listener.accept(100)) late->channel.close();
+    }
+  });
   ScheduleOutcome outcome;
   if (executors.empty()) {
     outcome.failure = setupFailure.empty() ? "no executor started" : "no executor started: " + setupFailure;
@@ -171,6 +181,8 @@ RunSummary runJob(const RunRequest& request) {
     std::signal(SIGINT, previousInt);
     std::signal(SIGTERM, previousTerm);
   }
+  running = false;
+  gatekeeper.join();
   for (ExecutorConnection& executor : executors) {
     if (!executor.alive) continue;
     try {

@@ -1,0 +1,167 @@
+// The runtime's processes, end to end: the driver refuses a connection without the run's secret,
+// a driver killed with SIGKILL leaves no executor behind and no committed output, and the event
+// log of a run lands in the store with Spark's numbers.
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/errors.h"
+#include "core/local_channel.h"
+#include "runtime/child_process.h"
+#include "support/test_support.h"
+
+using namespace jobtuner::testing;
+using jobtuner::runtime::ChildProcess;
+
+namespace {
+
+/// A job that runs for a while: a few million rows, grouped and sorted.
+struct SlowRun {
+  TempDir dir;
+  fs::path home = dir / "home";
+  fs::path output = dir / "out";
+  fs::path job = dir / "slow.yaml";
+
+  SlowRun() {
+    fs::create_directories(home);
+    std::ofstream data(dir / "events.csv");
+    data << "user,amount\n";
+    std::string chunk;
+    for (int i = 0; i < 3'000'000; ++i) {
+      chunk += std::to_string(i % 100'003) + "," + std::to_string(i % 977) + ".25\n";
+      if (chunk.size() > (1 << 20)) {
+        data << chunk;
+        chunk.clear();
+      }
+    }
+    data << chunk;
+    data.close();
+    writeFile(job, fmt::format("name: slow\nsources:\n  events: {{path: {}/events.csv}}\nsteps:\n"
+                               "  - aggregate: {{by: [user], compute: {{total: \"sum(amount)\"}}}}\n"
+                               "  - sort: [total desc]\n",
+                               dir.path().string()));
+  }
+
+  ChildProcess start() {
+    jobtuner::runtime::SpawnOptions options;
+    options.logFile = dir / "run.log";
+    options.extraEnvironment = {"JOBTUNER_HOME=" + home.string()};
+    return ChildProcess::spawn({JOBTUNER_BINARY, "--db", (dir / "jobtuner.db").string(), "run", job.string(), "--output",
+                                output.string(), "--quiet", "--set", "shuffle_partitions=8", "--set",
+                                "max_partition_bytes=2m"},
+                               options);
+  }
+
+  /// Waits for the run directory's driver socket; empty after 30 s.
+  fs::path driverSocket() const {
+    for (int i = 0; i < 300; ++i) {
+      if (fs::exists(home / "runs")) {
+        for (const auto& run : fs::directory_iterator(home / "runs")) {
+          fs::path socket = run.path() / "sockets" / "driver.sock";
+          if (fs::exists(socket)) return socket;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return {};
+  }
+};
+
+/// Processes whose command line mentions `text`.
+std::vector<int> processesMentioning(const std::string& text) {
+  std::vector<int> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ifstream statFile(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
+    bool zombie = stat.find(") Z ") != std::string::npos;
+    if (!zombie && cmdline.find(text) != std::string::npos) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+}  // namespace
+
+TEST_CASE("the driver refuses a connection that does not prove the run's secret", "[run][processes]") {
+  SlowRun run;
+  ChildProcess driver = run.start();
+  fs::path socket = run.driverSocket();
+  REQUIRE_FALSE(socket.empty());
+  REQUIRE_THROWS_WITH(jobtuner::core::connectLocal(socket, std::string(64, '0'), R"({"executor":99})", 10'000),
+                      Catch::Contains("refused"));
+  // The run itself is not disturbed.
+  REQUIRE(driver.wait() == 0);
+  REQUIRE(fs::exists(run.output / "_SUCCESS"));
+}
+
+TEST_CASE("killing the driver with SIGKILL leaves no executor behind and no committed output", "[run][processes]") {
+  SlowRun run;
+  ChildProcess driver = run.start();
+  fs::path socket = run.driverSocket();
+  REQUIRE_FALSE(socket.empty());
+  std::string runDir = socket.parent_path().parent_path().string();
+  // Wait until the executors run.
+  for (int i = 0; i < 300 && processesMentioning(socket.string()).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE_FALSE(processesMentioning(socket.string()).empty());
+  driver.kill(SIGKILL);
+  driver.wait();
+  std::vector<int> left;
+  for (int i = 0; i < 100; ++i) {
+    left = processesMentioning(socket.string());
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(left.empty());
+  REQUIRE_FALSE(fs::exists(run.output / "_SUCCESS"));
+  REQUIRE_FALSE(fs::exists(run.output));
+}
+
+TEST_CASE("a run's event log is stored with its stages, tasks and metrics", "[run]") {
+  TempDir dir;
+  writeFile(dir / "sales.csv", "customer,amount\n1,2.50\n2,3.00\n1,4.25\n3,1.00\n1,1.00\n");
+  writeFile(dir / "job.yaml", fmt::format("name: stored\nsources:\n  sales: {{path: {}/sales.csv}}\nsteps:\n"
+                                          "  - aggregate: {{name: by-customer, by: [customer], compute: {{total: \"sum(amount)\"}}}}\n",
+                                          dir.path().string()));
+  fs::path db = dir / "jobtuner.db";
+  CommandResult result = runJobtuner({"--db", db.string(), "run", (dir / "job.yaml").string(), "--output",
+                                      (dir / "out").string(), "--json", "--set", "shuffle_partitions=2"},
+                                     dir / "home");
+  INFO(result.out << result.err);
+  REQUIRE(result.exitCode == 0);
+  nlohmann::json summary = nlohmann::json::parse(result.out);
+  std::string appId = summary["app_id"];
+  REQUIRE(summary["stored"] == true);
+  REQUIRE(summary["output_records"] == 3);
+  REQUIRE(fs::exists(summary["event_log"].get<std::string>()));
+
+  CommandResult stages = runJobtuner({"--db", db.string(), "api", "/applications/" + appId + "/stages"});
+  INFO(stages.err);
+  REQUIRE(stages.exitCode == 0);
+  nlohmann::json list = nlohmann::json::parse(stages.out);
+  REQUIRE(list.size() == 2);
+  int64_t shuffleWritten = 0, shuffleRead = 0, input = 0, output = 0;
+  for (const auto& stage : list) {
+    REQUIRE(stage["status"] == "COMPLETE");
+    shuffleWritten += stage["shuffleWriteBytes"].get<int64_t>();
+    shuffleRead += stage["shuffleReadBytes"].get<int64_t>();
+    input += stage["inputRecords"].get<int64_t>();
+    output += stage["outputRecords"].get<int64_t>();
+  }
+  REQUIRE(input == 5);
+  REQUIRE(output == 3);
+  REQUIRE(shuffleWritten > 0);
+  REQUIRE(shuffleRead == shuffleWritten);
+  CommandResult apps = runJobtuner({"--db", db.string(), "api", "/applications/" + appId});
+  REQUIRE(apps.out.find("\"stored\"") != std::string::npos);
+}
