@@ -1,0 +1,88 @@
+// Shuffle blocks: batches round-trip exactly, damaged bytes are an error, never a crash.
+
+#include <catch2/catch.hpp>
+
+#include "core/errors.h"
+#include "runtime/batch_serializer.h"
+#include "runtime/shuffle_files.h"
+#include "support/test_support.h"
+
+using namespace jobtuner;
+
+namespace {
+
+core::ColumnBatch everyType() {
+  core::Schema schema({{"i", core::DataType::int64()}, {"d", core::DataType::decimal(10, 3)},
+                       {"x", core::DataType::float64()}, {"b", core::DataType::boolean()},
+                       {"s", core::DataType::string()}, {"t", core::DataType::timestamp()}});
+  core::ColumnBatch batch(schema);
+  for (int row = 0; row < 50; ++row) {
+    bool null = row % 7 == 3;
+    for (size_t c = 0; c < batch.numColumns(); ++c) {
+      core::Column& column = batch.column(c);
+      if (null) {
+        column.appendNull();
+      } else if (c == 2) {
+        column.appendDouble(row * 0.5);
+      } else if (c == 3) {
+        column.appendBool(row % 2 == 0);
+      } else if (c == 4) {
+        column.appendString(std::string(static_cast<size_t>(row % 5), 'x') + "\n,\"");
+      } else {
+        column.appendInt64(row * 1000 - 7);
+      }
+    }
+  }
+  return batch;
+}
+
+std::string render(const core::ColumnBatch& batch) {
+  std::string text;
+  for (size_t row = 0; row < batch.numRows(); ++row) {
+    for (size_t c = 0; c < batch.numColumns(); ++c) text += batch.column(c).toString(row) + "|";
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("batches round-trip through their binary form", "[shuffle]") {
+  core::ColumnBatch batch = everyType();
+  std::string bytes = runtime::serialize(batch);
+  CHECK(render(runtime::deserialize(bytes, batch.schema())) == render(batch));
+}
+
+TEST_CASE("a damaged block is an error, at every truncation and with flipped bytes", "[shuffle]") {
+  core::ColumnBatch batch = everyType();
+  std::string bytes = runtime::serialize(batch);
+  for (size_t length = 0; length < bytes.size(); length += 7) {
+    CAPTURE(length);
+    CHECK_THROWS_AS(runtime::deserialize(std::string_view(bytes).substr(0, length), batch.schema()), core::SystemError);
+  }
+  std::string huge = bytes;
+  huge[4] = '\xff';  // the row count
+  huge[5] = '\xff';
+  huge[6] = '\xff';
+  CHECK_THROWS_AS(runtime::deserialize(huge, batch.schema()), core::SystemError);
+  CHECK_THROWS_AS(runtime::deserialize(bytes + "x", batch.schema()), core::SystemError);
+}
+
+TEST_CASE("shuffle map outputs are read back by partition from several map tasks", "[shuffle]") {
+  jobtuner::testing::TempDir dir;
+  core::ColumnBatch batch = everyType();
+  for (int map = 0; map < 3; ++map) {
+    runtime::ShuffleWriter writer(dir.path(), 4, map, 3, batch.schema());
+    writer.add(map % 3, batch);
+    writer.add(2, batch);
+    runtime::ShuffleWriteResult written = writer.finish();
+    CHECK(written.totalRecords == 100);
+  }
+  runtime::ShuffleReadResult two = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 2, batch.schema());
+  CHECK(two.records == 200);  // map 2 wrote partition 2 twice, maps 0 and 1 once
+  CHECK(two.localBlocks == 3);
+  runtime::ShuffleReadResult one = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 1, batch.schema());
+  CHECK(one.records == 50);
+  CHECK(render(one.batches.at(0)) == render(batch));
+  CHECK_THROWS_WITH(runtime::readShufflePartition(dir.path(), 5, {0}, 0, batch.schema()), Catch::Contains("missing map output"));
+}
