@@ -4,7 +4,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +17,9 @@
 #include "cli/command_context.h"
 #include "cli/terminal_text.h"
 #include "core/errors.h"
+#include "core/job_checker.h"
+#include "core/job_loader.h"
+#include "runtime/input_files.h"
 #include "core/nearest_name.h"
 #include "core/profile.h"
 #include "core/settings_catalog.h"
@@ -129,6 +136,42 @@ YAML::Node readYaml(const fs::path& path) {
   }
 }
 
+/// Checks a job without running it: its structure, then, when every source's schema is declared or
+/// can be read from its files, every step's columns and expression types. Returns what was checked.
+std::string validateJob(const fs::path& path) {
+  std::vector<std::string> unset;
+  core::EnvironmentLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    unset.push_back(name);
+    return "${" + name + "}";  // left as written: validating needs no environment
+  };
+  core::JobSpec job = core::loadJob(path, nullptr, lookup);
+  std::map<std::string, core::Schema> schemas;
+  std::string unchecked;
+  for (const core::SourceSpec& source : job.sources) {
+    if (source.schema) {
+      schemas[source.name] = *source.schema;
+      continue;
+    }
+    try {
+      std::vector<fs::path> files = runtime::resolveInputFiles(source.path, source.pathLocation);
+      schemas[source.name] = source.format == "jsonl" ? runtime::inferJsonlSchema(files.front())
+                                                      : runtime::inferCsvSchema(files.front(), source.delimiter);
+    } catch (const core::UserError&) {
+      if (unchecked.empty()) unchecked = source.name;
+    }
+  }
+  size_t steps = job.allSteps().size();
+  std::string summary = fmt::format(", {} steps", steps);
+  if (!unchecked.empty()) {
+    return summary + fmt::format("; columns and types not checked: source '{}' declares no schema and its files "
+                                 "cannot be read{}",
+                                 unchecked, unset.empty() ? "" : " (unset: " + fmt::format("{}", fmt::join(unset, ", ")) + ")");
+  }
+  core::checkJob(std::move(job), schemas);
+  return summary + ", columns and types checked";
+}
+
 /// Validates one file and prints its verdict; returns whether it is valid.
 bool validateFile(const fs::path& path) {
   std::string file = path.string();
@@ -150,13 +193,17 @@ bool validateFile(const fs::path& path) {
         std::cout << ")\n";
         return true;
       }
-      case FileKind::kJob:
+      case FileKind::kJob: {
+        std::string checked = validateJob(path);
+        std::cout << terminalSafe(file, 1000) << ": ok (job" << checked << ")\n";
+        return true;
+      }
       case FileKind::kRules:
       case FileKind::kDaemonConfig:
         throw core::UserError(core::SourceLocation{file},
                               "recognised as a " + std::string(kindName(recognition.kind)) + " (" +
                                   recognition.evidence + "), which this version cannot validate yet",
-                              "validate checks profiles today; jobs, rule files and the daemon's configuration "
+                              "validate checks profiles and jobs today; rule files and the daemon's configuration "
                               "follow");
       case FileKind::kUnknown:
         throw core::UserError(

@@ -50,7 +50,20 @@ TEST_CASE("validate checks several files and folders and names what it cannot ch
 
   CommandResult job = runJobtuner({"validate", (dir / "job.yaml").string()});
   CHECK(job.exitCode == 2);
-  CHECK_THAT(job.out, Catch::Contains("recognised as a job"));
+  CHECK_THAT(job.out, Catch::Contains("job.yaml: invalid (job, 1 problem)"));
+  CHECK_THAT(job.out + job.err, Catch::Contains("the job has no name"));
+
+  writeFile(dir / "typed.yaml", "name: typed\nsources: {events: {path: e.csv, schema: {user: int64, amount: double}}}\n"
+                                "steps:\n  - filter: amount > 'x'\n");
+  CommandResult typed = runJobtuner({"validate", (dir / "typed.yaml").string()});
+  CHECK(typed.exitCode == 2);
+  CHECK_THAT(typed.out + typed.err, Catch::Contains("typed.yaml:4:20"));
+  CHECK_THAT(typed.out + typed.err, Catch::Contains("cannot compare double with string"));
+  writeFile(dir / "typed.yaml", "name: typed\nsources: {events: {path: e.csv, schema: {user: int64, amount: double}}}\n"
+                                "steps:\n  - filter: amount > 1\n");
+  CommandResult valid = runJobtuner({"validate", (dir / "typed.yaml").string()});
+  CHECK(valid.exitCode == 0);
+  CHECK_THAT(valid.out, Catch::Contains("typed.yaml: ok (job, 1 steps, columns and types checked)"));
 
   CommandResult missing = runJobtuner({"validate", (dir / "nowhere.yaml").string()});
   CHECK(missing.exitCode == 2);
