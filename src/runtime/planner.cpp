@@ -195,18 +195,7 @@ class Planner {
     int partitions = keys.empty() ? 1 : partitionsFor(step);
     const core::SaltingOverride* salting = keys.empty() ? nullptr : saltingFor(step);
     std::vector<int> groupKeys = keys;
-    if (salting) {
-      PlanOp salt;
-      salt.kind = OpKind::kAddSalt;
-      salt.input = stage.schema;
-      salt.output = withSaltColumn(stage.schema);
-      salt.keys = keys;
-      salt.saltBuckets = salting->buckets;
-      salt.hotKeys = salting->keys;
-      stage.schema = salt.output;
-      groupKeys.push_back(static_cast<int>(stage.schema.numFields() - 1));
-      stage.ops.push_back(std::move(salt));
-    }
+    if (salting) groupKeys.push_back(addSalt(stage, OpKind::kAddSalt, keys, *salting));
     PlanOp partial = aggregateOp(AggregateMode::kPartial, stage.schema, groupKeys, calls);
     std::vector<int> stateKeys(groupKeys.size());
     for (size_t i = 0; i < stateKeys.size(); ++i) stateKeys[i] = static_cast<int>(i);
@@ -279,6 +268,21 @@ class Planner {
     return input;
   }
 
+  /// Appends a salt column to `stage` (kAddSalt: random for hot keys; kReplicateSalt: hot-key rows
+  /// once per salt) and returns its index.
+  static int addSalt(OpenStage& stage, OpKind kind, const std::vector<int>& keys, const core::SaltingOverride& salting) {
+    PlanOp salt;
+    salt.kind = kind;
+    salt.input = stage.schema;
+    salt.output = withSaltColumn(stage.schema);
+    salt.keys = keys;
+    salt.saltBuckets = salting.buckets;
+    salt.hotKeys = salting.keys;
+    stage.schema = salt.output;
+    stage.ops.push_back(std::move(salt));
+    return static_cast<int>(stage.schema.numFields() - 1);
+  }
+
   static core::Schema withSaltColumn(const core::Schema& schema) {
     std::vector<core::Field> fields = schema.fields();
     fields.push_back({kSaltColumn, core::DataType::int64()});
@@ -310,26 +314,8 @@ class Planner {
       return left;
     }
     if (salting) {
-      PlanOp salt;
-      salt.kind = OpKind::kAddSalt;
-      salt.input = left.schema;
-      salt.output = withSaltColumn(left.schema);
-      salt.keys = leftKeys;
-      salt.saltBuckets = salting->buckets;
-      salt.hotKeys = salting->keys;
-      left.schema = salt.output;
-      leftKeys.push_back(static_cast<int>(left.schema.numFields() - 1));
-      left.ops.push_back(std::move(salt));
-      PlanOp replicate;
-      replicate.kind = OpKind::kReplicateSalt;
-      replicate.input = right.schema;
-      replicate.output = withSaltColumn(right.schema);
-      replicate.keys = rightKeys;
-      replicate.saltBuckets = salting->buckets;
-      replicate.hotKeys = salting->keys;
-      right.schema = replicate.output;
-      rightKeys.push_back(static_cast<int>(right.schema.numFields() - 1));
-      right.ops.push_back(std::move(replicate));
+      leftKeys.push_back(addSalt(left, OpKind::kAddSalt, leftKeys, *salting));
+      rightKeys.push_back(addSalt(right, OpKind::kReplicateSalt, rightKeys, *salting));
     }
     int partitions = partitionsFor(step);
     core::Schema buildSchema = right.schema;
