@@ -141,7 +141,8 @@ int64_t floorDivide(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a 
 CivilTime civilTime(int64_t epochMilliseconds) {
   CivilTime time;
   int64_t days = floorDivide(epochMilliseconds, 86'400'000);
-  int64_t msOfDay = epochMilliseconds - days * 86'400'000;
+  // The remainder taken directly: days * 86'400'000 overflows near the ends of int64.
+  int64_t msOfDay = (epochMilliseconds % 86'400'000 + 86'400'000) % 86'400'000;
   time.hour = static_cast<int>(msOfDay / 3'600'000);
   time.minute = static_cast<int>(msOfDay / 60'000 % 60);
   time.second = static_cast<int>(msOfDay / 1000 % 60);

@@ -283,10 +283,11 @@ int64_t codePointCount(std::string_view text) {
 std::string substring(std::string_view text, int64_t start, int64_t length) {
   std::vector<size_t> starts = codePointStarts(text);
   int64_t count = static_cast<int64_t>(starts.size()) - 1;
-  int64_t begin = start > 0 ? start - 1 : start < 0 ? count + start : 0;
-  int64_t end = length < 0 ? begin : (length > std::numeric_limits<int64_t>::max() - begin ? count : begin + length);
-  begin = std::clamp<int64_t>(begin, 0, count);
-  end = std::clamp<int64_t>(end, begin, count);
+  // In 128 bits: a start or length near the ends of int64 must not overflow.
+  Int128 begin = start > 0 ? Int128(start) - 1 : start < 0 ? Int128(count) + start : 0;
+  Int128 end = length < 0 ? begin : begin + length;
+  begin = std::clamp<Int128>(begin, 0, count);
+  end = std::clamp<Int128>(end, begin, count);
   return std::string(text.substr(starts[static_cast<size_t>(begin)], starts[static_cast<size_t>(end)] - starts[static_cast<size_t>(begin)]));
 }
 

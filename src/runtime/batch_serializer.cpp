@@ -41,6 +41,7 @@ class Reader {
   void array(std::vector<T>& out, size_t count) {
     if (count > (bytes_.size() - position_) / sizeof(T)) throw core::SystemError("corrupt batch: it ends early");
     out.resize(count);
+    if (count == 0) return;  // memcpy may not be given the null data() of an empty vector
     std::memcpy(out.data(), take(count * sizeof(T)), count * sizeof(T));
   }
   bool done() const { return position_ == bytes_.size(); }
