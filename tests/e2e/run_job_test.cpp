@@ -266,3 +266,21 @@ steps:
     REQUIRE(compareRows(readOutputRows(output), reference).empty());
   }
 }
+
+TEST_CASE("run reads JSON-lines sources with an inferred schema and writes JSON lines", "[run]") {
+  TempDir dir;
+  writeFile(dir / "events.jsonl",
+            "{\"user\": 1, \"amount\": 2.50, \"tag\": \"a\"}\n{\"user\": 2, \"amount\": 1.25}\n"
+            "{\"user\": 1, \"amount\": 0.75, \"tag\": \"b \\\"q\\\"\"}\n\n{\"user\": null, \"amount\": 3.00, \"tag\": \"c\"}\n");
+  writeFile(dir / "job.yaml", fmt::format("name: jsonl\nsources:\n  events: {{path: {}/events.jsonl, format: jsonl}}\n"
+                                          "steps:\n  - aggregate: {{by: [user], compute: {{total: \"sum(amount)\", tags: \"count(tag)\"}}}}\n"
+                                          "  - sort: [user]\nsink: {{format: jsonl}}\n",
+                                          dir.path().string()));
+  CommandResult result = runJobtuner({"--db", (dir / "db").string(), "run", (dir / "job.yaml").string(), "--output",
+                                      (dir / "out").string(), "--quiet", "--set", "shuffle_partitions=1"},
+                                     dir / "home");
+  INFO(result.out << result.err);
+  REQUIRE(result.exitCode == 0);
+  REQUIRE(readFile(dir / "out" / "part-00000.jsonl") ==
+          "{\"user\":null,\"total\":3.00,\"tags\":1}\n{\"user\":1,\"total\":3.25,\"tags\":2}\n{\"user\":2,\"total\":1.25,\"tags\":0}\n");
+}
