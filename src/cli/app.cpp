@@ -42,6 +42,7 @@ int run(int argc, char** argv) {
   addApiCommand(app, context);
   addValidateCommand(app, context);
   addRunCommand(app, context);
+  addCollectCommand(app, context);
 
   try {
     app.parse(argc, argv);

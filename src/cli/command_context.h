@@ -32,5 +32,6 @@ void addShowCommand(CLI::App& app, CommandContext& context);
 void addApiCommand(CLI::App& app, CommandContext& context);
 void addValidateCommand(CLI::App& app, CommandContext& context);
 void addRunCommand(CLI::App& app, CommandContext& context);
+void addCollectCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace jobtuner::cli

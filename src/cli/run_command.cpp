@@ -92,17 +92,22 @@ void addRunCommand(CLI::App& app, CommandContext& context) {
     if (!options->output.empty()) request.output = options->output;
     request.overwrite = options->overwrite;
     request.home = jobtunerHome();
+    request.store = context.resolvedDbPath();
     RunProgress progress(stderr, ::isatty(STDERR_FILENO) == 1);
     if (!options->quiet && !options->json) request.observers.push_back(&progress);
     runtime::RunSummary summary = runtime::runJob(request);
-    // The run's events go into the store, so show, api and (later) analyze see it at once.
-    bool stored = false;
-    try {
-      std::unique_ptr<collector::Store> store = context.openStore();
-      collector::ingestPath(*store, summary.eventLog, collector::IngestOptions{});
-      stored = true;
-    } catch (const std::exception& error) {
-      std::cerr << "jobtuner: warning: the run's event log was not stored: " << error.what() << "\n";
+    // The sidecar has stored the run's events as they came; when it could not, the event log is
+    // ingested now, so that show, api and analyze see the run all the same.
+    bool stored = summary.collected;
+    if (!stored) {
+      std::cerr << "jobtuner: warning: " << summary.collectorProblem << "; ingesting the event log instead\n";
+      try {
+        std::unique_ptr<collector::Store> store = context.openStore();
+        collector::ingestPath(*store, summary.eventLog, collector::IngestOptions{});
+        stored = true;
+      } catch (const std::exception& error) {
+        std::cerr << "jobtuner: warning: the run's event log was not stored: " << error.what() << "\n";
+      }
     }
     if (!summary.succeeded) std::cerr << "jobtuner: " << (summary.userError ? "error: " : "failed: ") << summary.failure << "\n";
     if (options->json) {

@@ -72,6 +72,28 @@ struct AppWriter::Impl {
     bool operator==(const AppKey&) const = default;
   };
 
+  /// The write transaction, begun again after a checkpoint; the checkpoint's running tasks go
+  /// first, so that their ends can take their place.
+  void ensureTransaction() {
+    if (transaction.active()) return;
+    transaction.begin();
+    SqliteStatement remove(db,
+                           "DELETE FROM tasks WHERE app_pk = ? AND stage_id = ? AND stage_attempt_id = ? AND task_id = ?");
+    for (const core::TaskAttempt& task : provisionalTasks) {
+      remove.bind(1, appPk).bind(2, static_cast<int64_t>(task.stageId));
+      remove.bind(3, static_cast<int64_t>(task.stageAttemptId)).bind(4, task.taskId).run();
+    }
+    provisionalTasks.clear();
+  }
+  void insertTaskRow(const core::TaskAttempt& task) {
+    insertTask.bind(1, appPk);
+    bindTask(insertTask, 2, task);
+    insertTask.run();
+  }
+  /// What the last checkpoint stored besides tasks, so that the next one starts from the tasks
+  /// alone: the app's other rows and the file's record.
+  void forgetLastCheckpoint();
+
   Outcome resolveAndSave(const core::AppAttempt& app, const IngestedFile& file);
   std::optional<AppKey> forgetEarlierReading(const std::string& path);
   void forgetOrphanedCopies(const AppKey& key, const std::optional<CopyRank>& kept,
@@ -87,6 +109,8 @@ struct AppWriter::Impl {
   int64_t appPk;
   SqliteStatement insertTask;
   bool finished = false;
+  std::string checkpointedPath;                   // the file record of the last checkpoint
+  std::vector<core::TaskAttempt> provisionalTasks;  // its running tasks
 };
 
 AppWriter::AppWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -107,15 +131,15 @@ std::unique_ptr<AppWriter> Store::beginApp() {
 
 void AppWriter::addTask(const core::TaskAttempt& task) {
   impl_->requireOpen();
-  SqliteStatement& insert = impl_->insertTask;
-  insert.bind(1, impl_->appPk);
-  bindTask(insert, 2, task);
-  insert.run();
+  impl_->ensureTransaction();
+  impl_->insertTaskRow(task);
 }
 
 AppWriter::Outcome AppWriter::commit(const core::AppAttempt& app, const IngestedFile& file) {
   impl_->requireOpen();
   try {
+    impl_->ensureTransaction();
+    impl_->forgetLastCheckpoint();
     Outcome outcome = impl_->resolveAndSave(app, file);
     impl_->transaction.commit();
     impl_->finish();
@@ -124,6 +148,40 @@ AppWriter::Outcome AppWriter::commit(const core::AppAttempt& app, const Ingested
     impl_->finish();
     throw;
   }
+}
+
+AppWriter::Outcome AppWriter::checkpoint(const core::AppAttempt& app, const IngestedFile& file,
+                                         const std::vector<core::TaskAttempt>& runningTasks) {
+  impl_->requireOpen();
+  try {
+    impl_->ensureTransaction();
+    impl_->forgetLastCheckpoint();
+    for (const core::TaskAttempt& task : runningTasks) impl_->insertTaskRow(task);
+    Outcome outcome = impl_->resolveAndSave(app, file);
+    impl_->transaction.commit();
+    if (!outcome.kept) {
+      impl_->finish();
+      return outcome;
+    }
+    impl_->checkpointedPath = outcome.keptPath;
+    impl_->provisionalTasks = runningTasks;
+    return outcome;
+  } catch (...) {
+    impl_->finish();
+    throw;
+  }
+}
+
+bool AppWriter::open() const { return !impl_->finished; }
+
+void AppWriter::Impl::forgetLastCheckpoint() {
+  if (checkpointedPath.empty()) return;
+  SqliteStatement(db, "DELETE FROM files WHERE path = ?").bind(1, checkpointedPath).run();
+  for (const char* table : {"jobs", "stage_attempts", "executors", "properties", "resource_profiles",
+                            "miscellaneous_processes", "persisted_rdds"}) {
+    SqliteStatement(db, std::string("DELETE FROM ") + table + " WHERE app_pk = ?").bind(1, appPk).run();
+  }
+  checkpointedPath.clear();
 }
 
 AppWriter::Outcome AppWriter::Impl::resolveAndSave(const core::AppAttempt& app, const IngestedFile& file) {

@@ -461,17 +461,33 @@ core::AppAttempt EventLogParser::finish(bool logMarkedInProgress) {
   state.finished = true;
   state.flushRunningTasks();
 
-  core::AppAttempt& app = state.app;
-  app.completed = state.sawApplicationEnd && !logMarkedInProgress;
-  app.jobKey = core::sparkJobKey(app.name, app.environment.sparkProperties);
-  if (!state.driverLogsJson.empty()) {
-    core::Executor* driver = state.findExecutor("driver");
-    if (driver && (driver->logUrlsJson.empty() || driver->logUrlsJson == "{}")) driver->logUrlsJson = state.driverLogsJson;
-  }
+  state.completeApp(state.app, state.sawApplicationEnd && !logMarkedInProgress);
   if (state.warningsNotKept > 0) {
     state.warnings.push_back(ParseWarning{0, fmt::format("{} more warnings not listed", state.warningsNotKept)});
     state.warningsNotKept = 0;
   }
+  return state.app;
+}
+
+void EventLogParser::State::completeApp(core::AppAttempt& target, bool completed) const {
+  target.completed = completed;
+  target.jobKey = core::sparkJobKey(target.name, target.environment.sparkProperties);
+  if (driverLogsJson.empty()) return;
+  for (core::Executor& executor : target.executors) {
+    if (executor.executorId == "driver" && (executor.logUrlsJson.empty() || executor.logUrlsJson == "{}")) {
+      executor.logUrlsJson = driverLogsJson;
+    }
+  }
+}
+
+core::AppAttempt EventLogParser::snapshot(std::vector<core::TaskAttempt>& runningTasks) const {
+  const State& state = *state_;
+  core::AppAttempt app = state.app;
+  state.completeApp(app, false);
+  runningTasks.clear();
+  for (const auto& entry : state.runningTasks) runningTasks.push_back(entry.second);
+  std::sort(runningTasks.begin(), runningTasks.end(),
+            [](const core::TaskAttempt& a, const core::TaskAttempt& b) { return a.taskId < b.taskId; });
   return app;
 }
 

@@ -56,6 +56,10 @@ class EventLogParser {
   /// caller knows the log is cut or in progress, whatever ApplicationEnd said.
   core::AppAttempt finish(bool logMarkedInProgress);
 
+  /// The app as finish(true) would return it now, without ending the parse (a live run's
+  /// progress); `runningTasks` receives the attempts started and not yet ended, by task id.
+  core::AppAttempt snapshot(std::vector<core::TaskAttempt>& runningTasks) const;
+
   /// True once the first line has been seen to be a Spark event (has an "Event" field). A file
   /// whose lines are never events is not an event log.
   bool sawEvents() const;

@@ -71,6 +71,8 @@ struct EventLogParser::State {
   };
   std::map<std::pair<int32_t, int32_t>, LiveStage> liveStages;
 
+  /// What finish() and snapshot() add to an app: completion, job key, the driver's log links.
+  void completeApp(core::AppAttempt& target, bool completed) const;
   void warn(int64_t line, std::string message);
   /// Skips an event that lacks the field that identifies what it is about.
   void skipEvent(std::string_view eventName, std::string_view missing);

@@ -21,20 +21,6 @@ namespace {
 // end would only waste time (a multi-GB binary file, say), so the reader gives up after this many.
 constexpr int64_t kLinesBeforeGivingUp = 1000;
 
-int64_t modificationTimeMs(const fs::path& path) {
-  std::error_code error;
-  auto time = fs::last_write_time(path, error);
-  if (error) return 0;
-  auto sinceEpoch = std::chrono::file_clock::to_sys(time).time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(sinceEpoch).count();
-}
-
-std::string absolutePath(const fs::path& path) {
-  std::error_code error;
-  fs::path canonical = fs::weakly_canonical(fs::absolute(path), error);
-  return (error ? fs::absolute(path).lexically_normal() : canonical).string();
-}
-
 // Rejects files that are plainly something else before any row is written, with a message that
 // says what the file is and what to do.
 void checkLooksLikeEventLog(const EventLogFiles& log) {
@@ -70,11 +56,25 @@ void checkLooksLikeEventLog(const EventLogFiles& log) {
 
 }  // namespace
 
+int64_t modificationTimeMs(const fs::path& path) {
+  std::error_code error;
+  auto time = fs::last_write_time(path, error);
+  if (error) return 0;
+  auto sinceEpoch = std::chrono::file_clock::to_sys(time).time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(sinceEpoch).count();
+}
+
+std::string storedLogPath(const fs::path& path) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(fs::absolute(path), error);
+  return (error ? fs::absolute(path).lexically_normal() : canonical).string();
+}
+
 IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptions& options) {
   checkLooksLikeEventLog(log);
 
   IngestReport report;
-  report.path = absolutePath(log.path);
+  report.path = storedLogPath(log.path);
 
   // Read and decompressed on a thread of its own, ahead of the parser.
   std::unique_ptr<ByteSource> source = prefetchInBackground(openConcatenated(log.parts, log.codec));

@@ -46,6 +46,11 @@ struct IngestSummary {
 /// unchanged for that log) when a path named explicitly is missing, empty or not an event log.
 IngestSummary ingestPath(Store& store, const std::filesystem::path& argument, const IngestOptions& options);
 
+/// How a log's path is recorded in the store: absolute, with symbolic links resolved.
+std::string storedLogPath(const std::filesystem::path& path);
+/// A file's modification time in milliseconds since the epoch; 0 when it cannot be read.
+int64_t modificationTimeMs(const std::filesystem::path& path);
+
 /// Reads and stores one log.
 IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptions& options);
 

@@ -129,7 +129,10 @@ std::optional<int64_t> SqliteStatement::optionalInt64At(int column) const {
   return int64At(column);
 }
 
-SqliteTransaction::SqliteTransaction(sqlite3* db) : db_(db) {
+SqliteTransaction::SqliteTransaction(sqlite3* db) : db_(db) { begin(); }
+
+void SqliteTransaction::begin() {
+  if (active_) return;
   executeSql(db_, "BEGIN IMMEDIATE");
   active_ = true;
 }

@@ -79,6 +79,8 @@ class SqliteTransaction {
 
   void commit();
   void rollback() noexcept;
+  /// Starts the next transaction after a commit (a writer that commits in steps).
+  void begin();
   bool active() const { return active_; }
 
  private:

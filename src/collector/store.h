@@ -72,8 +72,8 @@ class Store;
 
 /// Writes one log into the store inside one transaction. Tasks arrive through TaskSink as they
 /// are parsed; commit() adds the app and decides which copy wins; destroying an uncommitted
-/// writer, or any exception from commit(), rolls everything back. A writer must not outlive its
-/// Store, and it is finished after commit() whatever the result.
+/// writer, or any exception from commit(), rolls back everything since the last checkpoint. A
+/// writer must not outlive its Store, and it is finished after commit() whatever the result.
 class AppWriter : public TaskSink {
  public:
   ~AppWriter() override;
@@ -90,6 +90,17 @@ class AppWriter : public TaskSink {
   /// Stores the app, its jobs, stages, executors and environment, records the file, and resolves
   /// a duplicate key by CopyRank. Commits the transaction.
   Outcome commit(const core::AppAttempt& app, const IngestedFile& file);
+
+  /// For an app still being written (a live run): stores what is known so far as commit() would,
+  /// with `runningTasks` as they are now, and commits, so other processes see the app and its
+  /// progress. The writer stays open: later tasks, checkpoints and the final commit() replace the
+  /// app's rows and the running tasks, and keep the tasks added so far. Between a checkpoint and
+  /// the next addTask the store's write lock is free. When the copy is not kept (a better copy of
+  /// the same key is stored), the writer is finished, as after commit().
+  Outcome checkpoint(const core::AppAttempt& app, const IngestedFile& file,
+                     const std::vector<core::TaskAttempt>& runningTasks);
+  /// False once commit() ran or failed, or a checkpoint's copy was not kept.
+  bool open() const;
 
  private:
   friend class Store;

@@ -184,7 +184,10 @@ LocalListener::LocalListener(LocalListener&& other) noexcept
 
 LocalListener& LocalListener::operator=(LocalListener&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) {
+      ::close(fd_);
+      ::unlink(path_.c_str());
+    }
     fd_ = std::exchange(other.fd_, -1);
     path_ = std::move(other.path_);
     secret_ = std::move(other.secret_);

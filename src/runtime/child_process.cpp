@@ -64,7 +64,7 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, const Spa
     throw core::SystemError(fmt::format("fork failed: {}", std::strerror(errno)));
   }
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::prctl(PR_SET_PDEATHSIG, options.parentDeathSignal);
     if (::getppid() != parent) ::_exit(127);  // the parent died before the line above
     ::dup2(input[0], STDIN_FILENO);
     if (logFd >= 0) {

@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,6 +21,9 @@ struct SpawnOptions {
   std::filesystem::path logFile;  // stdout and stderr are appended here; empty: inherited
   std::string stdinData;          // written to the child's stdin, which is then closed
   std::vector<std::string> extraEnvironment;  // NAME=value, added to (or replacing) the parent's
+  /// What the child gets when the parent dies: SIGKILL, or a signal it handles to finish its work
+  /// first (the sidecar stores what it has received).
+  int parentDeathSignal = SIGKILL;
 };
 
 class ChildProcess {

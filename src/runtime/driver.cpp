@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <csignal>
 #include <thread>
 #include <fstream>
@@ -29,6 +31,10 @@ namespace {
 
 /// How long executors get to start, connect and plan.
 constexpr int kStartTimeoutMs = 30'000;
+constexpr int kSidecarConnectStepMs = 200;
+// The sidecar has committed all but the last quarter second of the run by the end; this is for a
+// store that another process holds locked.
+constexpr int kSidecarExitTimeoutMs = 120'000;
 
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -70,6 +76,43 @@ void commitOutput(const fs::path& tempDir, const fs::path& output) {
   }
 }
 
+/// The sidecar's channel, or nullopt (with the reason in the summary) when it exited or did not
+/// listen in time.
+std::optional<core::LocalChannel> connectSidecar(ChildProcess& sidecar, const fs::path& socket,
+                                                 const std::string& secret, RunSummary& summary) {
+  for (int waited = 0; waited < kStartTimeoutMs; waited += kSidecarConnectStepMs) {
+    if (std::optional<int> exitCode = sidecar.poll()) {
+      summary.collectorProblem = fmt::format("the collector sidecar exited at start (exit code {})", *exitCode);
+      return std::nullopt;
+    }
+    try {
+      core::LocalChannel channel = core::connectLocal(socket, secret, "{}", kSidecarConnectStepMs);
+      summary.collectorProblem.clear();
+      return channel;
+    } catch (const core::SystemError& error) {
+      summary.collectorProblem = fmt::format("cannot connect to the collector sidecar: {}", error.what());
+    }
+  }
+  return std::nullopt;
+}
+
+/// The sidecar exits once it has committed the end of the stream.
+void waitForSidecar(ChildProcess& sidecar, RunSummary& summary, DriverLog& log) {
+  std::optional<int> exitCode;
+  for (int waited = 0; waited < kSidecarExitTimeoutMs && !(exitCode = sidecar.poll()); waited += 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!exitCode) {
+    sidecar.kill(SIGKILL);
+    sidecar.wait();
+    summary.collectorProblem = "the collector sidecar did not finish storing the run in time";
+  } else if (*exitCode != 0) {
+    summary.collectorProblem = fmt::format("the collector sidecar failed (exit code {})", *exitCode);
+  }
+  summary.collected = summary.collectorProblem.empty();
+  if (!summary.collected) log.error(summary.collectorProblem);
+}
+
 }  // namespace
 
 RunSummary runJob(const RunRequest& request) {
@@ -103,11 +146,19 @@ RunSummary runJob(const RunRequest& request) {
   std::string secret = core::generateSecret();
   fs::path self = selfExecutable();
 
-  std::vector<std::unique_ptr<EventSink>> sinks;
-  sinks.push_back(std::make_unique<FileEventSink>(run.eventLog()));
-  EventLogObserver events(sinks, run.appId, job, profile, startMs);
-
-  // Executors: the same binary, proving the secret they read from standard input.
+  // The collector sidecar and the executors: the same binary, proving the secret they read from
+  // standard input. All start at once; the sidecar must be connected before the first event.
+  fs::path collectorSocket = run.socketDir() / "collector.sock";
+  std::optional<ChildProcess> sidecar;
+  if (!request.store.empty()) {
+    SpawnOptions options;
+    options.logFile = run.collectorLog();
+    options.stdinData = secret + "\n";
+    options.parentDeathSignal = SIGTERM;  // store what has arrived, then exit
+    sidecar = ChildProcess::spawn({self.string(), "--db", request.store.string(), "--verbose", "collect", "--listen",
+                                   collectorSocket.string(), "--event-log", run.eventLog().string()},
+                                  options);
+  }
   fs::path driverSocket = run.socketDir() / "driver.sock";
   core::LocalListener listener = core::LocalListener::listen(driverSocket, secret);
   std::vector<ChildProcess> processes;
@@ -119,6 +170,20 @@ RunSummary runJob(const RunRequest& request) {
                                              std::to_string(id), "--cores", std::to_string(profile.executorCores)},
                                             options));
   }
+
+  std::vector<std::unique_ptr<EventSink>> sinks;
+  sinks.push_back(std::make_unique<FileEventSink>(run.eventLog()));
+  if (sidecar) {
+    if (std::optional<core::LocalChannel> channel = connectSidecar(*sidecar, collectorSocket, secret, summary)) {
+      sinks.push_back(std::make_unique<ChannelEventSink>(std::move(*channel)));
+    } else {
+      log.error(summary.collectorProblem);
+      sidecar->kill(SIGKILL);
+      sidecar->wait();
+      sidecar.reset();
+    }
+  }
+  EventLogObserver events(sinks, run.appId, job, profile, startMs);
   std::vector<ExecutorConnection> executors;
   std::vector<RunObserver*> observers = {&events};
   SummaryObserver counter(summary);
@@ -222,7 +287,9 @@ RunSummary runJob(const RunRequest& request) {
   }
   fs::remove_all(run.shuffleDir());
   events.applicationEnd(nowMs());
-  sinks.clear();  // closes the event log: renamed from .inprogress
+  sinks.front().reset();  // closes the event log: renamed from .inprogress
+  sinks.clear();          // then ends the sidecar's stream, so the sidecar sees the final name
+  if (sidecar) waitForSidecar(*sidecar, summary, log);
   summary.wallMs = nowMs() - startMs;
   log.info(summary.succeeded ? "run succeeded" : "run failed: " + summary.failure);
   return summary;

@@ -21,7 +21,8 @@ struct RunRequest {
   std::vector<std::string> settings;            // --set key=value, in order
   std::optional<std::filesystem::path> output;  // --output; else the job's sink path, else the run directory
   bool overwrite = false;
-  std::filesystem::path home;                   // $JOBTUNER_HOME: runs/ and the store live there
+  std::filesystem::path home;                   // $JOBTUNER_HOME: runs/ live there
+  std::filesystem::path store;                  // the store the sidecar writes; empty: no sidecar
   std::vector<RunObserver*> observers;          // e.g. the console progress
 };
 
@@ -39,6 +40,8 @@ struct RunSummary {
   int64_t shuffleBytes = 0;
   int64_t outputRecords = 0;
   int64_t badRecords = 0;     // skipped with on_bad_record: skip
+  bool collected = false;     // the sidecar stored the whole run in the store
+  std::string collectorProblem;  // why not, when a sidecar was asked for
 };
 
 /// Runs the job. Problems with the job, the profile or the inputs found before anything starts

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "core/errors.h"
@@ -11,8 +12,10 @@ namespace jobtuner::runtime {
 
 namespace {
 
-/// Events batch up to this size on the live channel before they are sent without a flush.
+/// Events batch up to this size, or this age, on the live channel before they are sent without a
+/// flush: the sidecar sees a running stage's tasks end while the stage is still running.
 constexpr size_t kChannelBatchBytes = 64 << 10;
+constexpr auto kChannelBatchAge = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -40,7 +43,7 @@ void FileEventSink::flush() { std::fflush(file_); }
 ChannelEventSink::~ChannelEventSink() {
   try {
     flush();
-    if (!broken_) channel_.send(static_cast<uint8_t>(EventFrame::kEnd), {});
+    if (!broken_) channel_.send(static_cast<uint8_t>(core::EventStreamFrame::kEnd), {});
   } catch (const std::exception&) {
     // The sidecar is gone; the event log file still holds everything.
   }
@@ -49,13 +52,14 @@ ChannelEventSink::~ChannelEventSink() {
 void ChannelEventSink::write(std::string_view line) {
   buffer_.append(line);
   buffer_.push_back('\n');
-  if (buffer_.size() >= kChannelBatchBytes) flush();
+  if (buffer_.size() >= kChannelBatchBytes || std::chrono::steady_clock::now() - lastSend_ >= kChannelBatchAge) flush();
 }
 
 void ChannelEventSink::flush() {
   if (buffer_.empty() || broken_) return;
   try {
-    channel_.send(static_cast<uint8_t>(EventFrame::kEvents), buffer_);
+    channel_.send(static_cast<uint8_t>(core::EventStreamFrame::kEvents), buffer_);
+    lastSend_ = std::chrono::steady_clock::now();
   } catch (const core::SystemError&) {
     broken_ = true;  // stop trying; the file sink is the record
   }

@@ -4,17 +4,16 @@
 // <name>.inprogress and renamed when the application ends, as Spark does) and, live, the
 // collector sidecar over a local channel.
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
+#include "core/event_stream.h"
 #include "core/local_channel.h"
 
 namespace jobtuner::runtime {
-
-/// Frame types on the sidecar's channel: a batch of newline-terminated event lines, then the end.
-enum class EventFrame : uint8_t { kEvents = 16, kEnd = 17 };
 
 class EventSink {
  public:
@@ -50,6 +49,7 @@ class ChannelEventSink final : public EventSink {
  private:
   core::LocalChannel channel_;
   std::string buffer_;
+  std::chrono::steady_clock::time_point lastSend_{};
   bool broken_ = false;
 };
 

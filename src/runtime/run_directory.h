@@ -15,6 +15,7 @@ struct RunDirectory {
   /// Named as Spark names its logs, by the app id (".inprogress" while the run lasts).
   std::filesystem::path eventLog() const { return root / appId; }
   std::filesystem::path driverLog() const { return root / "driver.log"; }
+  std::filesystem::path collectorLog() const { return root / "collector.log"; }
   std::filesystem::path executorLog(int executorId) const {
     return root / ("executor-" + std::to_string(executorId) + ".log");
   }

@@ -1,6 +1,7 @@
 // The runtime's processes, end to end: the driver refuses a connection without the run's secret,
-// a driver killed with SIGKILL leaves no executor behind and no committed output, and the event
-// log of a run lands in the store with Spark's numbers.
+// a driver killed with SIGKILL leaves no executor or sidecar behind and no committed output (and
+// the store keeps what the sidecar received), and the collector sidecar stores a run live with
+// Spark's numbers, exactly as ingesting its event log afterwards would.
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "collector/ingest.h"
+#include "collector/store.h"
 #include "core/errors.h"
 #include "core/local_channel.h"
 #include "runtime/child_process.h"
@@ -103,28 +106,44 @@ TEST_CASE("the driver refuses a connection that does not prove the run's secret"
   REQUIRE(fs::exists(run.output / "_SUCCESS"));
 }
 
-TEST_CASE("killing the driver with SIGKILL leaves no executor behind and no committed output", "[run][processes]") {
+TEST_CASE("killing the driver with SIGKILL leaves no executor or sidecar behind and no committed output",
+          "[run][processes]") {
   SlowRun run;
   ChildProcess driver = run.start();
   fs::path socket = run.driverSocket();
   REQUIRE_FALSE(socket.empty());
-  std::string runDir = socket.parent_path().parent_path().string();
-  // Wait until the executors run.
-  for (int i = 0; i < 300 && processesMentioning(socket.string()).empty(); ++i) {
+  // Executors name the driver's socket, the sidecar its own: both name the run's socket folder.
+  std::string sockets = socket.parent_path().string();
+  for (int i = 0; i < 300 && processesMentioning(sockets).size() < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  REQUIRE_FALSE(processesMentioning(socket.string()).empty());
+  REQUIRE(processesMentioning(sockets).size() == 3);  // two executors and the sidecar
+  // While the job runs, the store already shows it, incomplete, with the tasks that have ended.
+  int64_t tasksBeforeKill = 0;
+  for (int i = 0; i < 600 && tasksBeforeKill == 0; ++i) {
+    for (const auto& app : jobtuner::collector::Store::open(run.dir / "jobtuner.db")->listApps()) {
+      if (!app.completed) tasksBeforeKill = app.tasks;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(tasksBeforeKill > 0);
   driver.kill(SIGKILL);
   driver.wait();
   std::vector<int> left;
   for (int i = 0; i < 100; ++i) {
-    left = processesMentioning(socket.string());
+    left = processesMentioning(sockets);
     if (left.empty()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   REQUIRE(left.empty());
   REQUIRE_FALSE(fs::exists(run.output / "_SUCCESS"));
   REQUIRE_FALSE(fs::exists(run.output));
+  // Nothing the sidecar had received is lost: the run stays in the store, incomplete.
+  auto apps = jobtuner::collector::Store::open(run.dir / "jobtuner.db")->listApps();
+  REQUIRE(apps.size() == 1);
+  CHECK_FALSE(apps[0].completed);
+  CHECK(apps[0].tasks >= tasksBeforeKill);
+  CHECK(apps[0].path.ends_with(".inprogress"));
 }
 
 TEST_CASE("a run's event log is stored with its stages, tasks and metrics", "[run]") {
@@ -164,4 +183,10 @@ TEST_CASE("a run's event log is stored with its stages, tasks and metrics", "[ru
   REQUIRE(shuffleRead == shuffleWritten);
   CommandResult apps = runJobtuner({"--db", db.string(), "api", "/applications/" + appId});
   REQUIRE(apps.out.find("\"stored\"") != std::string::npos);
+
+  // The sidecar stored the run live; ingesting its event log afterwards stores exactly the same.
+  REQUIRE(result.err.find("ingesting the event log instead") == std::string::npos);
+  auto ingested = jobtuner::collector::Store::open(dir / "ingested.db");
+  jobtuner::collector::ingestPath(*ingested, summary["event_log"].get<std::string>(), {});
+  CHECK(jobtuner::collector::Store::open(db)->dumpForComparison() == ingested->dumpForComparison());
 }
