@@ -69,6 +69,18 @@ void printSummary(const nlohmann::json& summary, std::ostream& out) {
   table.print(out, "    ");
 }
 
+/// The heaviest keys of the shuffles a stage wrote (jobtuner's runtime records them): where a
+/// skewed reduce stage's data comes from.
+void printHeaviestKeys(const core::AppAttempt& app, int32_t stageId, std::ostream& out) {
+  constexpr int kShown = 5;
+  int shown = 0;
+  for (const auto& key : app.shuffleKeys) {
+    if (key.stageId != stageId || shown == kShown) continue;
+    if (shown++ == 0) out << fmt::format("    heaviest keys of shuffle {}:\n", key.shuffleId);
+    out << fmt::format("      {:<30} {:>12} records {:>12} bytes\n", terminalSafe(key.key, 30), key.records, key.bytes);
+  }
+}
+
 int runShow(const ShowArguments& arguments, const CommandContext& context) {
   std::vector<double> quantiles =
       arguments.quantiles.empty() ? core::defaultQuantiles() : core::parseQuantiles(arguments.quantiles);
@@ -149,6 +161,15 @@ int runShow(const ShowArguments& arguments, const CommandContext& context) {
                         {"failure_reason", nullable(job.failureReason)}});
   }
 
+  nlohmann::json shuffleKeysJson = nlohmann::json::array();
+  for (const auto& key : app->shuffleKeys) {
+    shuffleKeysJson.push_back({{"shuffle_id", key.shuffleId},
+                               {"stage_id", key.stageId},
+                               {"key", key.key},
+                               {"records", key.records},
+                               {"bytes", key.bytes}});
+  }
+
   if (arguments.json) {
     nlohmann::json out{{"app",
                         {{"app_id", app->appId},
@@ -165,6 +186,7 @@ int runShow(const ShowArguments& arguments, const CommandContext& context) {
                        {"quantiles", quantiles},
                        {"jobs", jobsJson},
                        {"stages", stagesJson},
+                       {"shuffle_keys", shuffleKeysJson},
                        {"executors", executorsJson}};
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -201,6 +223,7 @@ int runShow(const ShowArguments& arguments, const CommandContext& context) {
                        core::formatDurationMs(stage["duration_ms"].get<int64_t>()));
     if (!stages[i]->failureReason.empty()) out << "    failure: " << terminalSafe(stages[i]->failureReason) << "\n";
     if (!stage["task_summary"].is_null()) printSummary(stage["task_summary"], out);
+    printHeaviestKeys(*app, stages[i]->stageId, out);
   }
 
   // With --stage the question is about one stage; the executor list belongs to the whole app.

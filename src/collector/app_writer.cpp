@@ -178,7 +178,7 @@ void AppWriter::Impl::forgetLastCheckpoint() {
   if (checkpointedPath.empty()) return;
   SqliteStatement(db, "DELETE FROM files WHERE path = ?").bind(1, checkpointedPath).run();
   for (const char* table : {"jobs", "stage_attempts", "executors", "properties", "resource_profiles",
-                            "miscellaneous_processes", "persisted_rdds"}) {
+                            "miscellaneous_processes", "persisted_rdds", "shuffle_keys"}) {
     SqliteStatement(db, std::string("DELETE FROM ") + table + " WHERE app_pk = ?").bind(1, appPk).run();
   }
   checkpointedPath.clear();
@@ -335,6 +335,14 @@ void AppWriter::Impl::writeApp(const core::AppAttempt& app, const CopyRank& rank
     for (size_t position = 0; position < app.persistedRdds.size(); ++position) {
       insert.bind(1, appPk).bind(2, static_cast<int64_t>(position));
       bindPersistedRdd(insert, 3, app.persistedRdds[position]);
+      insert.run();
+    }
+  }
+  {
+    SqliteStatement insert(db, insertSql("shuffle_keys", shuffleKeyColumns(), true));
+    for (size_t position = 0; position < app.shuffleKeys.size(); ++position) {
+      insert.bind(1, appPk).bind(2, static_cast<int64_t>(position));
+      bindShuffleKey(insert, 3, app.shuffleKeys[position]);
       insert.run();
     }
   }

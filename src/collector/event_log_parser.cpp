@@ -47,6 +47,7 @@ enum class EventKind {
   ResourceProfileAdded,
   MiscellaneousProcessAdded,
   UnpersistRdd,
+  KeySketch,
   Ignored,    // known, with nothing the model keeps
   Streaming,  // known, marks the app as a streaming app
   Unknown,
@@ -97,6 +98,8 @@ EventKind classify(std::string_view name) {
       {"SparkListenerUnschedulableTaskSetAdded", EventKind::Ignored},
       {"SparkListenerUnschedulableTaskSetRemoved", EventKind::Ignored},
       {"SparkListenerExecutorDecommissioned", EventKind::Ignored},
+      // jobtuner's runtime: the heaviest keys of a shuffle (Spark's own tools skip it).
+      {"org.jobtuner.KeySketch", EventKind::KeySketch},
   };
   if (auto found = kKinds.find(name); found != kKinds.end()) return found->second;
   if (name.find("StreamingQueryListener") != std::string_view::npos ||
@@ -406,6 +409,7 @@ void EventLogParser::parseLine(std::string_view line, size_t capacity, int64_t l
       case EventKind::ResourceProfileAdded: state.onResourceProfileAdded(event); break;
       case EventKind::MiscellaneousProcessAdded: state.onMiscellaneousProcessAdded(event); break;
       case EventKind::UnpersistRdd: state.onUnpersistRdd(event); break;
+      case EventKind::KeySketch: state.onKeySketch(event); break;
       case EventKind::Streaming:
         skipAllFields(event);
         state.app.streaming = true;

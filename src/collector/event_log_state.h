@@ -103,6 +103,7 @@ struct EventLogParser::State {
   void onResourceProfileAdded(JsonObject& event);
   void onMiscellaneousProcessAdded(JsonObject& event);
   void onUnpersistRdd(JsonObject& event);
+  void onKeySketch(JsonObject& event);
   /// Remembers the RDDs of a submitted stage's `RDD Info` that are marked for caching (rdd_events.cpp).
   void trackPersistedRdds(const std::string& rddInfoJson);
 

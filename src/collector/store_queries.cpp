@@ -150,6 +150,12 @@ std::optional<core::AppAttempt> Store::loadApp(const std::string& appId, const s
     while (query.step()) app.persistedRdds.push_back(readPersistedRdd(query, 0));
   }
   {
+    SqliteStatement query(db_, "SELECT " + shuffleKeyColumns().list() +
+                                   " FROM shuffle_keys WHERE app_pk = ? ORDER BY position");
+    query.bind(1, *appPk);
+    while (query.step()) app.shuffleKeys.push_back(readShuffleKey(query, 0));
+  }
+  {
     SqliteStatement query(db_, "SELECT key, value FROM properties WHERE app_pk = ? AND category = ? ORDER BY position");
     for (const PropertyCategory& category : propertyCategories()) {
       auto& entries = app.environment.*category.list;

@@ -483,6 +483,28 @@ core::MiscellaneousProcess readMiscellaneousProcess(const SqliteStatement& state
   return process;
 }
 
+const RowColumns& shuffleKeyColumns() {
+  static const RowColumns columns{{"shuffle_id", "stage_id", "key", "records", "bytes"}};
+  return columns;
+}
+
+void bindShuffleKey(SqliteStatement& statement, int first, const core::ShuffleKey& key) {
+  RowBinder row(statement, first, shuffleKeyColumns());
+  row << key.shuffleId << key.stageId << key.key << key.records << key.bytes;
+  row.finish();
+}
+
+core::ShuffleKey readShuffleKey(const SqliteStatement& statement, int first) {
+  RowReader row(statement, first);
+  core::ShuffleKey key;
+  key.shuffleId = row.int32();
+  key.stageId = row.int32();
+  key.key = row.text();
+  key.records = row.int64();
+  key.bytes = row.int64();
+  return key;
+}
+
 const RowColumns& persistedRddColumns() {
   static const RowColumns columns{{"rdd_id", "name", "num_partitions", "use_disk", "use_memory", "use_off_heap",
                                    "deserialized", "replication"}};

@@ -56,6 +56,10 @@ const RowColumns& persistedRddColumns();
 void bindPersistedRdd(SqliteStatement& statement, int first, const core::PersistedRdd& rdd);
 core::PersistedRdd readPersistedRdd(const SqliteStatement& statement, int first);
 
+const RowColumns& shuffleKeyColumns();
+void bindShuffleKey(SqliteStatement& statement, int first, const core::ShuffleKey& key);
+core::ShuffleKey readShuffleKey(const SqliteStatement& statement, int first);
+
 const RowColumns& taskColumns();
 void bindTask(SqliteStatement& statement, int first, const core::TaskAttempt& task);
 core::TaskAttempt readTask(const SqliteStatement& statement, int first);

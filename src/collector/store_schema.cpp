@@ -301,6 +301,20 @@ CREATE TABLE persisted_rdds (
 
 )sql";
 
+// Version 3: the heaviest keys of each shuffle, from jobtuner's runtime (core::ShuffleKey).
+constexpr const char* kSchemaVersion3 = R"sql(
+CREATE TABLE shuffle_keys (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  shuffle_id INTEGER NOT NULL,
+  stage_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  records INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (app_pk, shuffle_id, key)
+);
+)sql";
+
 int readPragmaInt(sqlite3* db, const char* pragma) {
   SqliteStatement statement(db, pragma);
   return statement.step() ? statement.int32At(0) : 0;
@@ -317,6 +331,7 @@ const std::vector<Migration>& storeMigrations() {
   static const std::vector<Migration> migrations = {
       {1, "apps, files, jobs, stage attempts, executors, properties, tasks", kSchemaVersion1},
       {2, "what the History Server's REST answers need: stage counters, peaks, push-shuffle reads, resource profiles, processes, RDDs", kSchemaVersion2},
+      {3, "the heaviest keys of each shuffle (jobtuner's runtime)", kSchemaVersion3},
   };
   return migrations;
 }

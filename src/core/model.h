@@ -254,6 +254,17 @@ struct PersistedRdd {
   int32_t replication = 0;
 };
 
+/// One of a shuffle's heaviest keys, from jobtuner's runtime (the org.jobtuner.KeySketch event): a
+/// bounded heavy-hitter sketch merged over the map tasks of the stage that wrote the shuffle, so a
+/// skewed reduce stage can be traced to the keys behind it. Counts are lower bounds (Misra–Gries).
+struct ShuffleKey {
+  int32_t shuffleId = 0;
+  int32_t stageId = 0;       // the map stage that wrote the shuffle
+  std::string key;           // the key's values, as text
+  int64_t records = 0;
+  int64_t bytes = 0;
+};
+
 /// Spark's environment as EnvironmentUpdate sends it. Values of keys matching the redaction
 /// pattern are already redacted when stored here.
 struct Environment {
@@ -286,6 +297,7 @@ struct AppAttempt {
   std::vector<ResourceProfile> resourceProfiles;
   std::vector<MiscellaneousProcess> miscellaneousProcesses;
   std::vector<PersistedRdd> persistedRdds;
+  std::vector<ShuffleKey> shuffleKeys;   // per shuffle, heaviest first
   Environment environment;
   // Tasks are not held here: the collector streams them to the store as it reads.
 };

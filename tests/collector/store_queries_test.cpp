@@ -99,6 +99,7 @@ struct AppAttemptAsStored {
   std::vector<core::ResourceProfile> resourceProfiles;
   std::vector<core::MiscellaneousProcess> miscellaneousProcesses;
   std::vector<core::PersistedRdd> persistedRdds;
+  std::vector<core::ShuffleKey> shuffleKeys;
   std::vector<std::pair<std::string, std::string>> environment[6];
 };
 
@@ -111,6 +112,12 @@ TEST_CASE("store maps every field the model has", "[collector][store]") {
   CHECK(sizeof(core::SpeculationStageSummary) == sizeof(SpeculationStageSummaryAsStored));
   CHECK(sizeof(core::Executor) == sizeof(ExecutorAsStored));
   CHECK(sizeof(core::AppAttempt) == sizeof(AppAttemptAsStored));
+  struct ShuffleKeyAsStored {
+    int32_t shuffleId, stageId;
+    std::string key;
+    int64_t records, bytes;
+  };
+  CHECK(sizeof(core::ShuffleKey) == sizeof(ShuffleKeyAsStored));
 }
 
 TEST_CASE("store round-trips an app with jobs, stages, executors, properties and every task field",

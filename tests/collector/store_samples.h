@@ -198,6 +198,7 @@ inline core::AppAttempt sampleApp(const std::string& appId, const std::string& a
   app.resourceProfiles = {custom, core::ResourceProfile{}};  // an empty profile comes back too
   app.miscellaneousProcesses = {{"yarn-am", "10.0.0.3:8042", 1, 1'700'000'000'050, R"({"stdout":"http://am/stdout"})"}};
   app.persistedRdds = {{7, "cached orders", 12, true, true, true, true, 2}, {3, "", 1, false, false, false, false, 0}};
+  app.shuffleKeys = {{0, 1, "42", 300'000, 1 << 24}, {0, 1, "", 5, 50}, {2, 4, "de\tx", 1, 9}};
 
   app.environment.sparkProperties = {{"spark.executor.memory", "4g"}, {"spark.app.name", "etl"},
                                      {"spark.executor.memory", "8g"}};  // a repeated key stays
@@ -321,6 +322,10 @@ inline std::string describe(const core::AppAttempt& app) {
   for (const core::PersistedRdd& r : app.persistedRdds) {
     out << "rdd " << r.rddId << " name=" << r.name << " partitions=" << r.numPartitions << " level=" << r.useDisk
         << r.useMemory << r.useOffHeap << r.deserialized << " x" << r.replication << "\n";
+  }
+  for (const core::ShuffleKey& k : app.shuffleKeys) {
+    out << "shuffle key " << k.shuffleId << " stage=" << k.stageId << " key=" << k.key << " records=" << k.records
+        << " bytes=" << k.bytes << "\n";
   }
   for (const core::ResourceProfile& p : app.resourceProfiles) {
     out << "profile " << p.id << " executor:";
