@@ -32,44 +32,66 @@ core::Column takeOrNull(const core::Column& column, const std::vector<int64_t>& 
 
 }  // namespace
 
-HashJoin::HashJoin(JoinType type, core::Schema build, std::vector<int> buildKeys, core::Schema probe,
-                   std::vector<int> probeKeys)
-    : type_(type),
-      buildSchema_(std::move(build)),
-      buildKeys_(std::move(buildKeys)),
-      probeSchema_(std::move(probe)),
-      probeKeys_(std::move(probeKeys)),
-      build_(buildSchema_),
-      keys_(keySchemaOf(buildSchema_, buildKeys_)) {
-  std::vector<core::Field> fields = probeSchema_.fields();
-  if (type_ == JoinType::kInner || type_ == JoinType::kLeft) {
-    for (size_t i = 0; i < buildSchema_.numFields(); ++i) {
-      if (std::find(buildKeys_.begin(), buildKeys_.end(), static_cast<int>(i)) != buildKeys_.end()) continue;
-      buildPayload_.push_back(static_cast<int>(i));
-      fields.push_back(buildSchema_.field(i));
-    }
-  }
-  output_ = core::Schema(std::move(fields));
-}
+JoinTable::JoinTable(core::Schema build, std::vector<int> buildKeys)
+    : schema_(std::move(build)),
+      keyColumns_(std::move(buildKeys)),
+      build_(schema_),
+      keys_(keySchemaOf(schema_, keyColumns_)) {}
 
-void HashJoin::addBuild(const core::ColumnBatch& batch) {
+void JoinTable::add(const core::ColumnBatch& batch) {
   if (batch.numRows() > 0) pending_.push_back(batch);
 }
 
-void HashJoin::finishBuild() {
-  if (!pending_.empty()) build_ = concatenateBatches(buildSchema_, pending_);
+void JoinTable::finish() {
+  if (!pending_.empty()) build_ = concatenateBatches(schema_, pending_);
+  pending_.clear();
   size_t rows = build_.numRows();
-  hashRows(build_, buildKeys_, hashes_);
-  keys_.findOrInsert(build_, buildKeys_, hashes_, groups_);
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> groups;
+  hashRows(build_, keyColumns_, hashes);
+  keys_.reserve(rows);
+  keys_.findOrInsert(build_, keyColumns_, hashes, groups);
   firstRow_.assign(keys_.numGroups(), -1);
   nextRow_.assign(rows, -1);
   // Chain each group's rows in build order (walk backwards, pushing onto the front).
   for (size_t row = rows; row-- > 0;) {
-    if (anyKeyNull(build_, buildKeys_, row)) continue;
-    uint32_t group = groups_[row];
+    if (anyKeyNull(build_, keyColumns_, row)) continue;
+    uint32_t group = groups[row];
     nextRow_[row] = firstRow_[group];
     firstRow_[group] = static_cast<int64_t>(row);
   }
+}
+
+int64_t JoinTable::firstMatch(const core::ColumnBatch& probe, const std::vector<int>& probeKeys, uint64_t hash,
+                              size_t row) const {
+  if (anyKeyNull(probe, probeKeys, row)) return -1;
+  int64_t group = keys_.find(probe, probeKeys, hash, row);
+  return group >= 0 ? firstRow_[static_cast<size_t>(group)] : -1;
+}
+
+size_t JoinTable::memoryBytes() const {
+  size_t bytes = keys_.memoryBytes() + firstRow_.size() * 8 + nextRow_.size() * 8;
+  for (size_t c = 0; c < build_.numColumns(); ++c) {
+    const core::Column& column = build_.column(c);
+    bytes += column.valid.size() + column.int64s.size() * 8 + column.doubles.size() * 8 + column.bools.size() +
+             column.strings.size() * sizeof(std::string);
+  }
+  return bytes;
+}
+
+HashJoin::HashJoin(JoinType type, std::shared_ptr<const JoinTable> table, core::Schema probe, std::vector<int> probeKeys)
+    : type_(type), table_(std::move(table)), probeSchema_(std::move(probe)), probeKeys_(std::move(probeKeys)) {
+  std::vector<core::Field> fields = probeSchema_.fields();
+  const core::Schema& build = table_->schema();
+  const std::vector<int>& buildKeys = table_->keys();
+  if (type_ == JoinType::kInner || type_ == JoinType::kLeft) {
+    for (size_t i = 0; i < build.numFields(); ++i) {
+      if (std::find(buildKeys.begin(), buildKeys.end(), static_cast<int>(i)) != buildKeys.end()) continue;
+      buildPayload_.push_back(static_cast<int>(i));
+      fields.push_back(build.field(i));
+    }
+  }
+  output_ = core::Schema(std::move(fields));
 }
 
 core::ColumnBatch HashJoin::probe(const core::ColumnBatch& batch) {
@@ -78,15 +100,12 @@ core::ColumnBatch HashJoin::probe(const core::ColumnBatch& batch) {
   std::vector<uint32_t> probeRows;
   std::vector<int64_t> buildRows;
   probeRows.reserve(rows);
+  const JoinTable& table = *table_;
   for (size_t row = 0; row < rows; ++row) {
-    int64_t first = -1;
-    if (!anyKeyNull(batch, probeKeys_, row)) {
-      int64_t group = keys_.find(batch, probeKeys_, hashes_[row], row);
-      if (group >= 0) first = firstRow_[static_cast<size_t>(group)];
-    }
+    int64_t first = table.firstMatch(batch, probeKeys_, hashes_[row], row);
     switch (type_) {
       case JoinType::kInner:
-        for (int64_t match = first; match >= 0; match = nextRow_[static_cast<size_t>(match)]) {
+        for (int64_t match = first; match >= 0; match = table.nextMatch(match)) {
           probeRows.push_back(static_cast<uint32_t>(row));
           buildRows.push_back(match);
         }
@@ -96,7 +115,7 @@ core::ColumnBatch HashJoin::probe(const core::ColumnBatch& batch) {
           probeRows.push_back(static_cast<uint32_t>(row));
           buildRows.push_back(-1);
         }
-        for (int64_t match = first; match >= 0; match = nextRow_[static_cast<size_t>(match)]) {
+        for (int64_t match = first; match >= 0; match = table.nextMatch(match)) {
           probeRows.push_back(static_cast<uint32_t>(row));
           buildRows.push_back(match);
         }
@@ -111,18 +130,10 @@ core::ColumnBatch HashJoin::probe(const core::ColumnBatch& batch) {
   }
   std::vector<core::Column> columns;
   for (size_t c = 0; c < batch.numColumns(); ++c) columns.push_back(core::takeRows(batch.column(c), probeRows));
-  for (int payload : buildPayload_) columns.push_back(takeOrNull(build_.column(static_cast<size_t>(payload)), buildRows));
-  return core::ColumnBatch(output_, std::move(columns));
-}
-
-size_t HashJoin::memoryBytes() const {
-  size_t bytes = keys_.memoryBytes() + firstRow_.size() * 8 + nextRow_.size() * 8;
-  for (size_t c = 0; c < build_.numColumns(); ++c) {
-    const core::Column& column = build_.column(c);
-    bytes += column.valid.size() + column.int64s.size() * 8 + column.doubles.size() * 8 + column.bools.size() +
-             column.strings.size() * sizeof(std::string);
+  for (int payload : buildPayload_) {
+    columns.push_back(takeOrNull(table.rows().column(static_cast<size_t>(payload)), buildRows));
   }
-  return bytes;
+  return core::ColumnBatch(output_, std::move(columns));
 }
 
 }  // namespace jobtuner::runtime

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/job_loader.h"
 #include "core/nearest_name.h"
+#include "runtime/column_pruning.h"
 #include "runtime/input_files.h"
 #include "runtime/planner.h"
 
@@ -31,6 +32,17 @@ PreparedJob plan(PreparedJob job, const core::Profile& profile) {
   std::map<std::string, core::Schema> schemas;
   for (const auto& [name, source] : job.sources) schemas[name] = source.schema;
   job.checked = std::make_unique<core::CheckedJob>(core::checkJob(std::move(job.checked->spec), schemas));
+  // Checked against the full schemas (so every error is found), planned against the columns used.
+  // Narrowing is idempotent: executors, given the narrowed sources, plan the same stages.
+  bool narrowed = false;
+  for (const auto& [name, needed] : neededSourceColumns(*job.checked, schemas)) {
+    core::Schema narrow = narrowSchema(schemas.at(name), needed);
+    if (narrow.numFields() == schemas.at(name).numFields()) continue;
+    schemas[name] = narrow;
+    job.sources.at(name).schema = std::move(narrow);
+    narrowed = true;
+  }
+  if (narrowed) job.checked = std::make_unique<core::CheckedJob>(core::checkJob(std::move(job.checked->spec), schemas));
   const core::JobSpec& spec = job.checked->spec;
   checkStepOverrides(spec, profile);
   job.name = spec.name;

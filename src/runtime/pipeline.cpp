@@ -7,6 +7,7 @@
 
 #include "core/expression_evaluator.h"
 #include "runtime/batch_concat.h"
+#include "runtime/broadcast_tables.h"
 #include "runtime/hash_aggregate.h"
 #include "runtime/hash_join.h"
 #include "runtime/salting.h"
@@ -158,13 +159,7 @@ class SortOperator final : public Operator {
 class JoinOperator final : public Operator {
  public:
   JoinOperator(const PlanOp& op, const TaskContext& context, Operator* next)
-      : next_(next), join_(op.joinKind, op.buildSchema, op.buildKeys, op.input, op.keys) {
-    for (const core::ColumnBatch& batch :
-         readShuffleInput(context, op.buildShuffle, op.broadcast ? 0 : context.taskIndex)) {
-      join_.addBuild(batch);
-    }
-    join_.finishBuild();
-  }
+      : next_(next), join_(op.joinKind, tableFor(op, context), op.input, op.keys) {}
   void push(core::ColumnBatch batch) override {
     core::ColumnBatch joined = join_.probe(batch);
     if (joined.numRows() > 0) next_->push(std::move(joined));
@@ -173,6 +168,20 @@ class JoinOperator final : public Operator {
   size_t memoryBytes() const override { return join_.memoryBytes(); }
 
  private:
+  static std::shared_ptr<const JoinTable> tableFor(const PlanOp& op, const TaskContext& context) {
+    auto build = [&]() -> std::shared_ptr<const JoinTable> {
+      auto table = std::make_shared<JoinTable>(op.buildSchema, op.buildKeys);
+      for (const core::ColumnBatch& batch :
+           readShuffleInput(context, op.buildShuffle, op.broadcast ? 0 : context.taskIndex)) {
+        table->add(batch);
+      }
+      table->finish();
+      return table;
+    };
+    if (!op.broadcast) return build();
+    return sharedBroadcastTable(fmt::format("{}#{}", context.shuffleDir.string(), op.buildShuffle), build);
+  }
+
   Operator* next_;
   HashJoin join_;
 };

@@ -155,9 +155,10 @@ TEST_CASE("hash joins match nulls never and keep every duplicate", "[join]") {
     build.column(1).appendString(b);
   }
   auto rows = [&](JoinType type) {
-    HashJoin join(type, right, {0}, left, {0});
-    join.addBuild(build);
-    join.finishBuild();
+    auto table = std::make_shared<JoinTable>(right, std::vector<int>{0});
+    table->add(build);
+    table->finish();
+    HashJoin join(type, table, left, {0});
     core::ColumnBatch out = join.probe(probe);
     std::vector<std::string> text;
     for (size_t row = 0; row < out.numRows(); ++row) {

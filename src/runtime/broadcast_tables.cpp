@@ -1,0 +1,22 @@
+#include "runtime/broadcast_tables.h"
+
+#include <map>
+#include <mutex>
+
+namespace jobtuner::runtime {
+
+std::shared_ptr<const JoinTable> sharedBroadcastTable(const std::string& key,
+                                                      const std::function<std::shared_ptr<const JoinTable>()>& build) {
+  // One lock for all: a task that would build a table the running builder is building waits
+  // instead of building it twice; broadcasts are few and small (broadcast_threshold).
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const JoinTable>> tables;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = tables.find(key);
+  if (found != tables.end()) return found->second;
+  std::shared_ptr<const JoinTable> table = build();
+  tables.emplace(key, table);
+  return table;
+}
+
+}  // namespace jobtuner::runtime
