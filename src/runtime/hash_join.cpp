@@ -16,16 +16,27 @@ core::Schema keySchemaOf(const core::Schema& schema, const std::vector<int>& key
   return core::Schema(std::move(fields));
 }
 
-/// Rows `rows` of `column`, where -1 means null.
+/// Rows `rows` of `column`, where -1 means null (a left join's row without a match). A join's
+/// output is most of its cost, so each type gets its own loop.
 core::Column takeOrNull(const core::Column& column, const std::vector<int64_t>& rows) {
+  size_t count = rows.size();
   core::Column out(column.type);
-  out.reserve(rows.size());
-  for (int64_t row : rows) {
-    if (row < 0) {
-      out.appendNull();
-    } else {
-      appendValueFrom(out, column, static_cast<size_t>(row));
+  out.valid.resize(count);
+  for (size_t i = 0; i < count; ++i) out.valid[i] = rows[i] < 0 ? 0 : column.valid[static_cast<size_t>(rows[i])];
+  auto gather = [&](auto& target, const auto& source) {
+    target.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (rows[i] >= 0) target[i] = source[static_cast<size_t>(rows[i])];
     }
+  };
+  switch (column.type.kind) {
+    case core::TypeKind::kInt64:
+    case core::TypeKind::kDecimal:
+    case core::TypeKind::kTimestamp: gather(out.int64s, column.int64s); break;
+    case core::TypeKind::kDouble: gather(out.doubles, column.doubles); break;
+    case core::TypeKind::kBool: gather(out.bools, column.bools); break;
+    case core::TypeKind::kString: gather(out.strings, column.strings); break;
+    case core::TypeKind::kNull: break;
   }
   return out;
 }
@@ -51,6 +62,10 @@ void JoinTable::finish() {
   hashRows(build_, keyColumns_, hashes);
   keys_.reserve(rows);
   keys_.findOrInsert(build_, keyColumns_, hashes, groups);
+  // Groups are numbered in first-seen order: when every row has a key of its own (a dimension
+  // table), row r is group r, and the chains would only cost two cache misses per probe.
+  uniqueKeys_ = keys_.numGroups() == rows;
+  if (uniqueKeys_) return;
   firstRow_.assign(keys_.numGroups(), -1);
   nextRow_.assign(rows, -1);
   // Chain each group's rows in build order (walk backwards, pushing onto the front).
@@ -66,7 +81,8 @@ int64_t JoinTable::firstMatch(const core::ColumnBatch& probe, const std::vector<
                               size_t row) const {
   if (anyKeyNull(probe, probeKeys, row)) return -1;
   int64_t group = keys_.find(probe, probeKeys, hash, row);
-  return group >= 0 ? firstRow_[static_cast<size_t>(group)] : -1;
+  if (group < 0 || uniqueKeys_) return group;
+  return firstRow_[static_cast<size_t>(group)];
 }
 
 size_t JoinTable::memoryBytes() const {

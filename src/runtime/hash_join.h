@@ -28,7 +28,7 @@ class JoinTable {
   /// The first build row whose key equals the probe row's (hash given), or -1.
   int64_t firstMatch(const core::ColumnBatch& probe, const std::vector<int>& probeKeys, uint64_t hash, size_t row) const;
   /// The build row after `row` with the same key, or -1.
-  int64_t nextMatch(int64_t row) const { return nextRow_[static_cast<size_t>(row)]; }
+  int64_t nextMatch(int64_t row) const { return uniqueKeys_ ? -1 : nextRow_[static_cast<size_t>(row)]; }
   const core::ColumnBatch& rows() const { return build_; }
   const core::Schema& schema() const { return schema_; }
   const std::vector<int>& keys() const { return keyColumns_; }
@@ -42,6 +42,7 @@ class JoinTable {
   GroupTable keys_;                          // distinct build keys -> group
   std::vector<int64_t> firstRow_;            // per group: its first build row
   std::vector<int64_t> nextRow_;             // per build row: the next row of its group, or -1
+  bool uniqueKeys_ = false;                  // row r is group r: no chains
 };
 
 class HashJoin {

@@ -173,3 +173,26 @@ TEST_CASE("hash joins match nulls never and keep every duplicate", "[join]") {
   CHECK(rows(JoinType::kSemi) == std::vector<std::string>{"1 x ", "3 z "});
   CHECK(rows(JoinType::kAnti) == std::vector<std::string>{"2 y ", "null n "});
 }
+
+TEST_CASE("a hash join whose build keys are unique matches each probe row at most once", "[join]") {
+  core::Schema left({{"k", core::DataType::int64()}});
+  core::Schema right({{"k", core::DataType::int64()}, {"b", core::DataType::string()}});
+  core::ColumnBatch build(right);
+  for (int k = 0; k < 5000; ++k) {
+    build.column(0).appendInt64(k * 3);
+    build.column(1).appendString("v" + std::to_string(k * 3));
+  }
+  core::ColumnBatch probe(left);
+  for (int k = 0; k < 300; ++k) probe.column(0).appendInt64(k);
+  auto table = std::make_shared<JoinTable>(right, std::vector<int>{0});
+  table->add(build);
+  table->finish();
+  HashJoin inner(JoinType::kInner, table, left, {0});
+  core::ColumnBatch out = inner.probe(probe);
+  REQUIRE(out.numRows() == 100);
+  for (size_t row = 0; row < out.numRows(); ++row) {
+    CHECK(out.column(1).toString(row) == "v" + out.column(0).toString(row));
+  }
+  HashJoin leftJoin(JoinType::kLeft, table, left, {0});
+  CHECK(leftJoin.probe(probe).numRows() == 300);
+}
