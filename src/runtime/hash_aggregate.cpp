@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "runtime/flat_int64_set.h"
 #include "runtime/row_hash.h"
 
 namespace jobtuner::runtime {
@@ -30,7 +31,7 @@ bool fitsInt64(Int128 value) {
 
 /// The distinct non-null values of one group: fixed-width values by their 8 bytes, strings as is.
 struct DistinctSet {
-  std::unordered_set<int64_t> fixed;
+  FlatInt64Set fixed;
   std::unordered_set<std::string> strings;
   size_t size() const { return fixed.size() + strings.size(); }
 };
@@ -55,7 +56,7 @@ std::string encodeDistinct(const DistinctSet& set) {
   std::string blob;
   auto count = static_cast<uint32_t>(set.fixed.size());
   blob.append(reinterpret_cast<const char*>(&count), 4);
-  for (int64_t value : set.fixed) blob.append(reinterpret_cast<const char*>(&value), 8);
+  set.fixed.forEach([&](int64_t value) { blob.append(reinterpret_cast<const char*>(&value), 8); });
   for (const std::string& value : set.strings) {
     auto length = static_cast<uint32_t>(value.size());
     blob.append(reinterpret_cast<const char*>(&length), 4);
@@ -71,6 +72,7 @@ void decodeDistinctInto(std::string_view blob, DistinctSet& set) {
   std::memcpy(&count, blob.data(), 4);
   size_t position = 4;
   if (count > (blob.size() - 4) / 8) fail();
+  set.fixed.reserve(set.fixed.size() + count);
   for (uint32_t i = 0; i < count; ++i, position += 8) {
     int64_t value;
     std::memcpy(&value, blob.data() + position, 8);
@@ -384,7 +386,7 @@ size_t HashAggregator::memoryBytes() const {
   for (const auto& state : states_) {
     bytes += state->counts.size() * 8 + state->intSums.size() * 16 + state->doubleSums.size() * 8 + state->has.size();
     bytes += state->extreme.valid.size() * 9;
-    for (const auto& set : state->distinct) bytes += set->size() * 32;
+    for (const auto& set : state->distinct) bytes += set->fixed.memoryBytes() + set->strings.size() * 32;
   }
   return bytes;
 }
