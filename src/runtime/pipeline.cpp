@@ -102,11 +102,12 @@ class AggregateOperator final : public Operator {
   AggregateOperator(const PlanOp& op, Operator* next) : next_(next), aggregator_(makeAggregator(op)) {}
   void push(core::ColumnBatch batch) override { aggregator_.add(batch); }
   void finish() override {
+    peak_ = aggregator_.memoryBytes();  // the table is at its largest before it hands its rows on
     core::ColumnBatch result = aggregator_.finish();
     if (result.numRows() > 0) next_->push(std::move(result));
     next_->finish();
   }
-  size_t memoryBytes() const override { return aggregator_.memoryBytes(); }
+  size_t peakMemoryBytes() const override { return std::max(peak_, aggregator_.memoryBytes()); }
 
  private:
   static HashAggregator makeAggregator(const PlanOp& op) {
@@ -115,6 +116,7 @@ class AggregateOperator final : public Operator {
 
   Operator* next_;
   HashAggregator aggregator_;
+  size_t peak_ = 0;
 };
 
 class DistinctOperator final : public Operator {
@@ -122,15 +124,17 @@ class DistinctOperator final : public Operator {
   DistinctOperator(const PlanOp& op, Operator* next) : next_(next), distinct_(op.input) {}
   void push(core::ColumnBatch batch) override { distinct_.add(batch); }
   void finish() override {
+    peak_ = distinct_.memoryBytes();
     core::ColumnBatch result = distinct_.finish();
     if (result.numRows() > 0) next_->push(std::move(result));
     next_->finish();
   }
-  size_t memoryBytes() const override { return distinct_.memoryBytes(); }
+  size_t peakMemoryBytes() const override { return std::max(peak_, distinct_.memoryBytes()); }
 
  private:
   Operator* next_;
   DistinctRows distinct_;
+  size_t peak_ = 0;
 };
 
 class SortOperator final : public Operator {
@@ -147,7 +151,7 @@ class SortOperator final : public Operator {
     }
     next_->finish();
   }
-  size_t memoryBytes() const override { return held_; }
+  size_t peakMemoryBytes() const override { return held_; }  // rows are only added until finish
 
  private:
   const PlanOp& op_;
@@ -165,7 +169,7 @@ class JoinOperator final : public Operator {
     if (joined.numRows() > 0) next_->push(std::move(joined));
   }
   void finish() override { next_->finish(); }
-  size_t memoryBytes() const override { return join_.memoryBytes(); }
+  size_t peakMemoryBytes() const override { return join_.memoryBytes(); }  // the table is built whole first
 
  private:
   static std::shared_ptr<const JoinTable> tableFor(const PlanOp& op, const TaskContext& context) {

@@ -22,8 +22,9 @@ class Operator {
   virtual void push(core::ColumnBatch batch) = 0;
   /// No more input: flush what is held, then finish the next operator.
   virtual void finish() = 0;
-  /// Bytes the operator holds now (hash tables, buffered rows), for peak execution memory.
-  virtual size_t memoryBytes() const { return 0; }
+  /// The most bytes the operator has held at once (hash tables, buffered rows). A task's peak
+  /// execution memory is the sum over its operators, as Spark sums its data structures' peaks.
+  virtual size_t peakMemoryBytes() const { return 0; }
 };
 
 /// What a task's operators share: where shuffle files are, which partition this is, and the

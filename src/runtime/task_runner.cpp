@@ -311,7 +311,7 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
     result.metrics.deserializeMs = result.metrics.deserializeCpuNs / 1'000'000;
     readInput(context, *next);
     size_t peak = 0;
-    for (const auto& op : operators) peak += op->memoryBytes();
+    for (const auto& op : operators) peak += op->peakMemoryBytes();
     result.metrics.peakExecutionMemoryBytes = static_cast<int64_t>(peak);
     if (shuffleOutput) {
       result.keySketch = shuffleOutput->sketchEntries();

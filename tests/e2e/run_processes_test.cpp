@@ -172,6 +172,8 @@ TEST_CASE("a run's event log is stored with its stages, tasks and metrics", "[ru
   int64_t shuffleWritten = 0, shuffleRead = 0, input = 0, output = 0;
   for (const auto& stage : list) {
     REQUIRE(stage["status"] == "COMPLETE");
+    // Both stages aggregate (map-side and final): their hash tables' peaks are measured.
+    CHECK(stage["peakExecutionMemory"].get<int64_t>() > 0);
     shuffleWritten += stage["shuffleWriteBytes"].get<int64_t>();
     shuffleRead += stage["shuffleReadBytes"].get<int64_t>();
     input += stage["inputRecords"].get<int64_t>();
