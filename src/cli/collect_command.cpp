@@ -6,9 +6,12 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "cli/command_context.h"
 #include "collector/live_collector.h"
@@ -27,6 +30,17 @@ struct CollectOptions {
 };
 
 std::atomic<bool> stopRequested{false};
+
+/// The sidecar's log is its standard error, which the driver sends to collector.log in the run
+/// directory: JSON lines, like the driver's and the executors' logs.
+void logLine(std::string_view level, std::string_view message) {
+  nlohmann::json line = {{"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()},
+                         {"level", level},
+                         {"message", message}};
+  std::cerr << line.dump() << "\n";
+}
 
 void onStop(int) { stopRequested = true; }
 
@@ -55,15 +69,24 @@ int collect(const CollectOptions& options, const CommandContext& context) {
   live.commitIntervalMs = options.commitIntervalMs;
   live.shouldStop = [] { return stopRequested.load(); };
   collector::LiveCollectorResult result = collector::collectLive(*store, driver->channel, live);
-  if (context.verbose) {
-    std::cerr << fmt::format("jobtuner collect: {}: {} events, {} task ends, {} commits before the last; {}\n",
-                             result.appId, result.events, result.taskEndEvents, result.checkpoints,
-                             result.sawEnd ? "the run ended" : "the driver stopped mid-run");
+  logLine(result.stored ? "info" : "error",
+          fmt::format("{}: {} events, {} task ends, {} commits before the last; {}; {}",
+                      result.appId.empty() ? "(no app id)" : result.appId, result.events, result.taskEndEvents,
+                      result.checkpoints, result.sawEnd ? "the run ended" : "the driver stopped mid-run",
+                      result.stored ? "stored" : "NOT stored"));
+  return result.stored ? core::kExitOk : core::kExitFailed;
+}
+
+int collectAndLog(const CollectOptions& options, const CommandContext& context) {
+  try {
+    return collect(options, context);
+  } catch (const core::UserError& error) {
+    logLine("error", error.render());
+    return core::kExitBadInput;
+  } catch (const std::exception& error) {
+    logLine("error", error.what());
+    return core::kExitFailed;
   }
-  if (!result.stored) {
-    throw core::SystemError(fmt::format("the events of {} were not stored", result.appId.empty() ? "the run" : result.appId));
-  }
-  return core::kExitOk;
 }
 
 }  // namespace
@@ -78,7 +101,7 @@ void addCollectCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--accept-timeout-ms", options->acceptTimeoutMs, "How long to wait for the driver");
   command->add_option("--commit-interval-ms", options->commitIntervalMs, "How often to commit what has arrived")
       ->check(CLI::Range(10, 60'000));
-  command->callback([options, &context] { context.exitCode = collect(*options, context); });
+  command->callback([options, &context] { context.exitCode = collectAndLog(*options, context); });
 }
 
 }  // namespace jobtuner::cli

@@ -155,7 +155,7 @@ RunSummary runJob(const RunRequest& request) {
     options.logFile = run.collectorLog();
     options.stdinData = secret + "\n";
     options.parentDeathSignal = SIGTERM;  // store what has arrived, then exit
-    sidecar = ChildProcess::spawn({self.string(), "--db", request.store.string(), "--verbose", "collect", "--listen",
+    sidecar = ChildProcess::spawn({self.string(), "--db", request.store.string(), "collect", "--listen",
                                    collectorSocket.string(), "--event-log", run.eventLog().string()},
                                   options);
   }
