@@ -1,6 +1,7 @@
 #include "collector/hs_environment.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace jobtuner::collector {
 
@@ -22,8 +23,9 @@ nlohmann::ordered_json runtimeJson(const Pairs& jvmInformation) {
   // Fields Spark leaves null are not written.
   for (const auto& [field, key] : {std::pair{"javaVersion", "Java Version"}, std::pair{"javaHome", "Java Home"},
                                    std::pair{"scalaVersion", "Scala Version"}}) {
+    std::string_view wanted = key;  // a lambda cannot capture a structured binding before clang 16
     auto found = std::find_if(jvmInformation.begin(), jvmInformation.end(),
-                              [&](const auto& entry) { return entry.first == key; });
+                              [&](const auto& entry) { return entry.first == wanted; });
     if (found != jvmInformation.end()) runtime[field] = found->second;
   }
   return runtime;

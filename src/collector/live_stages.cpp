@@ -80,7 +80,7 @@ void EventLogParser::State::countTaskEnd(core::TaskAttempt& task, const TaskEndC
   raisePeaks(stage.peakExecutorMetrics, taskExecutorMetrics);
   core::StageExecutorSummary& summary = summaryFor(stage, live->second.executorSummaries, task.executorId);
   raisePeaks(summary.peakMemoryMetrics, taskExecutorMetrics);
-  summary.taskTimeMs += task.durationMs();
+  summary.taskTimeMs = core::wrappingAdd(summary.taskTimeMs, task.durationMs());
   summary.succeededTasks += completed;
   summary.failedTasks += failed;
   summary.killedTasks += killed;

@@ -17,6 +17,15 @@
 
 namespace jobtuner::core {
 
+/// Sums and differences of values read from logs wrap around as the JVM's long arithmetic does: a
+/// log with absurd times gives Spark's absurd numbers, never undefined behaviour.
+inline int64_t wrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t wrappingSubtract(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+
 /// Where an app attempt came from.
 enum class AppSource { Spark, Runtime };
 
@@ -99,7 +108,7 @@ struct TaskAttempt {
   bool addedToStageTotals = false;
   TaskMetrics metrics;
 
-  int64_t durationMs() const { return finishTimeMs > 0 ? finishTimeMs - launchTimeMs : 0; }
+  int64_t durationMs() const { return finishTimeMs > 0 ? wrappingSubtract(finishTimeMs, launchTimeMs) : 0; }
 };
 
 /// Spark's executor-level memory and GC gauges (ExecutorMetricType), in Spark's order; see

@@ -1,6 +1,7 @@
 #include "collector/hs_stages.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -334,4 +335,25 @@ TEST_CASE("stage counts follow AppStatusListener: live stages, repeated ends, sp
 }
 
 }  // namespace
+// Found by fuzz_event_log_parser: times at the ends of int64 overflowed the executor's task time.
+TEST_CASE("absurd task times wrap as Spark's longs do instead of overflowing", "[collector][history-server][stages]") {
+  const int64_t early = std::numeric_limits<int64_t>::min() + 1'000;
+  const int64_t late = std::numeric_limits<int64_t>::max() - 1'000;
+  Json stageInfo{{"Stage ID", 5}, {"Stage Attempt ID", 0}, {"Stage Name", "absurd"}, {"Number of Tasks", 2},
+                 {"RDD Info", Json::array()}, {"Parent IDs", Json::array()}, {"Details", ""},
+                 {"Accumulables", Json::array()}, {"Submission Time", 1}};
+  EventLogBuilder log("app-1", "absurd times");
+  log.rawLine(Json{{"Event", "SparkListenerStageSubmitted"}, {"Stage Info", stageInfo}}.dump())
+      .rawLine(taskStart(10, 0, "1", early))
+      .rawLine(taskStart(11, 1, "1", early))
+      .rawLine(taskEnd(10, 0, "1", early, late, {{"Reason", "Success"}}, false))
+      .rawLine(taskEnd(11, 1, "1", early, late, {{"Reason", "Success"}}, false));
+  SmallApp app(log);
+  Json stage = app.get("/stages/5/0");
+  CHECK(stage["numCompleteTasks"] == 2);
+  const int64_t oneTask = static_cast<int64_t>(static_cast<uint64_t>(late) - static_cast<uint64_t>(early));
+  CHECK(stage["executorSummary"]["1"]["taskTime"].get<int64_t>() ==
+        static_cast<int64_t>(static_cast<uint64_t>(oneTask) * 2));
+}
+
 }  // namespace jobtuner::collector
