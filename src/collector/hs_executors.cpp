@@ -63,7 +63,8 @@ std::map<std::string, ExecutorTotals> totalsByExecutor(const Store& store, const
     }
     if (status == core::toString(core::TaskStatus::Success)) ++total.completedTasks;
     if (status == core::toString(core::TaskStatus::Failed)) ++total.failedTasks;
-    total.totalDurationMs += finishTimeMs > 0 ? finishTimeMs - launchTimeMs : 0;
+    total.totalDurationMs =
+        core::wrappingAdd(total.totalDurationMs, finishTimeMs > 0 ? core::wrappingSubtract(finishTimeMs, launchTimeMs) : 0);
     total.totalGcTimeMs += query.int64At(5);
     total.totalInputBytes += query.int64At(6);
     total.totalShuffleRead += query.int64At(7);

@@ -37,8 +37,8 @@ std::string lower(std::string_view text) {
 // TaskInfo.duration for finished tasks, timeRunning(lastUpdateTime) for running ones (the
 // History Server replays with the log's modification time as the last update).
 std::optional<int64_t> storedDuration(const core::TaskAttempt& task, int64_t lastUpdateTimeMs) {
-  if (task.status != core::TaskStatus::Running) return task.finishTimeMs - task.launchTimeMs;
-  if (lastUpdateTimeMs > 0) return lastUpdateTimeMs - task.launchTimeMs;
+  if (task.status != core::TaskStatus::Running) return core::wrappingSubtract(task.finishTimeMs, task.launchTimeMs);
+  if (lastUpdateTimeMs > 0) return core::wrappingSubtract(lastUpdateTimeMs, task.launchTimeMs);
   return std::nullopt;
 }
 
