@@ -6,10 +6,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -17,6 +15,7 @@
 #include "collector/live_collector.h"
 #include "core/errors.h"
 #include "core/local_channel.h"
+#include "runtime/driver_log.h"
 
 namespace jobtuner::cli {
 
@@ -31,18 +30,13 @@ struct CollectOptions {
 
 std::atomic<bool> stopRequested{false};
 
+void onStop(int) { stopRequested = true; }
+
 /// The sidecar's log is its standard error, which the driver sends to collector.log in the run
 /// directory: JSON lines, like the driver's and the executors' logs.
 void logLine(std::string_view level, std::string_view message) {
-  nlohmann::json line = {{"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count()},
-                         {"level", level},
-                         {"message", message}};
-  std::cerr << line.dump() << "\n";
+  std::cerr << runtime::jsonLogLine(level, message) << "\n";
 }
-
-void onStop(int) { stopRequested = true; }
 
 int collect(const CollectOptions& options, const CommandContext& context) {
   // Ctrl-C reaches the whole foreground process group: the driver handles it and ends the stream,

@@ -1,6 +1,8 @@
 #include "collector/store.h"
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "collector/sqlite_statement.h"
 #include "collector/store_rows.h"
@@ -177,9 +179,15 @@ bool AppWriter::open() const { return !impl_->finished; }
 void AppWriter::Impl::forgetLastCheckpoint() {
   if (checkpointedPath.empty()) return;
   SqliteStatement(db, "DELETE FROM files WHERE path = ?").bind(1, checkpointedPath).run();
-  for (const char* table : {"jobs", "stage_attempts", "executors", "properties", "resource_profiles",
-                            "miscellaneous_processes", "persisted_rdds", "shuffle_keys"}) {
-    SqliteStatement(db, std::string("DELETE FROM ") + table + " WHERE app_pk = ?").bind(1, appPk).run();
+  // Exactly the rows deleteApp() removes by cascade, apart from the tasks: the tables whose
+  // app_pk references apps, read from the schema so that a table added later is not forgotten.
+  SqliteStatement children(db,
+                           "SELECT m.name FROM sqlite_schema m, pragma_foreign_key_list(m.name) f "
+                           "WHERE m.type = 'table' AND f.\"table\" = 'apps' ORDER BY m.name");
+  std::vector<std::string> tables;
+  while (children.step()) tables.push_back(children.textAt(0));
+  for (const std::string& table : tables) {
+    SqliteStatement(db, "DELETE FROM " + table + " WHERE app_pk = ?").bind(1, appPk).run();
   }
   checkpointedPath.clear();
 }

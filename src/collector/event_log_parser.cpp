@@ -489,9 +489,7 @@ core::AppAttempt EventLogParser::snapshot(std::vector<core::TaskAttempt>& runnin
   core::AppAttempt app = state.app;
   state.completeApp(app, false);
   runningTasks.clear();
-  for (const auto& entry : state.runningTasks) runningTasks.push_back(entry.second);
-  std::sort(runningTasks.begin(), runningTasks.end(),
-            [](const core::TaskAttempt& a, const core::TaskAttempt& b) { return a.taskId < b.taskId; });
+  for (int64_t taskId : state.runningTaskIds()) runningTasks.push_back(state.runningTasks.at(taskId));
   return app;
 }
 

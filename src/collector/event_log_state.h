@@ -131,6 +131,8 @@ struct EventLogParser::State {
   void retireStageIfDone(int32_t stageId, int32_t attemptId);
 
   /// Hands every task still running to the sink, as Running.
+  /// The ids of the tasks started and not ended, in id order.
+  std::vector<int64_t> runningTaskIds() const;
   void flushRunningTasks();
 };
 

@@ -70,6 +70,28 @@ std::string storedLogPath(const fs::path& path) {
   return (error ? fs::absolute(path).lexically_normal() : canonical).string();
 }
 
+const char* const kCutMidLineWarning = "the log ends inside this line (cut mid-line); ingested what precedes it";
+
+std::string longLineWarning(size_t maxLineBytes) {
+  return fmt::format("line is longer than the limit of {} bytes (skipped)", maxLineBytes);
+}
+
+IngestedFile fileRecordOf(const core::AppAttempt& app, const EventLogParser& parser, const std::string& path,
+                          int64_t mtimeMs) {
+  IngestedFile file;
+  file.path = path;
+  file.appId = app.appId;
+  file.attemptId = app.attemptId;
+  file.rank.completed = app.completed;
+  file.rank.events = parser.stats().events;
+  file.rank.fileMtimeMs = mtimeMs;
+  file.rank.path = path;
+  file.taskEndEvents = parser.stats().taskEndEvents;
+  file.stages = static_cast<int64_t>(app.stages.size());
+  file.warnings = static_cast<int64_t>(parser.warnings().size());
+  return file;
+}
+
 IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptions& options) {
   checkLooksLikeEventLog(log);
 
@@ -101,11 +123,10 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
                         "name a file written by Spark's event logging (spark.eventLog.dir)");
   }
   for (int64_t skipped : reader.skippedLongLines()) {
-    parser.addWarning(skipped, fmt::format("line is longer than the limit of {} bytes (skipped)",
-                                           options.lineLimits.maxLineBytes));
+    parser.addWarning(skipped, longLineWarning(options.lineLimits.maxLineBytes));
   }
   if (cutMidLine) {
-    parser.addWarning(line.number, "the log ends inside this line (cut mid-line); ingested what precedes it");
+    parser.addWarning(line.number, kCutMidLineWarning);
   }
   bool damaged = !source->damage().empty();
   if (damaged) {
@@ -127,17 +148,9 @@ IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptio
     parser.addWarning(0, "the log has no SparkListenerApplicationStart; the app id is taken from the file name");
   }
 
-  IngestedFile file;
-  file.path = report.path;
-  file.appId = app.appId;
-  file.attemptId = app.attemptId;
-  file.rank.completed = app.completed;
-  file.rank.events = parser.stats().events;
-  for (const auto& part : log.parts) file.rank.fileMtimeMs = std::max(file.rank.fileMtimeMs, modificationTimeMs(part));
-  file.rank.path = report.path;
-  file.taskEndEvents = parser.stats().taskEndEvents;
-  file.stages = static_cast<int64_t>(app.stages.size());
-  file.warnings = static_cast<int64_t>(parser.warnings().size());
+  int64_t mtimeMs = 0;
+  for (const auto& part : log.parts) mtimeMs = std::max(mtimeMs, modificationTimeMs(part));
+  IngestedFile file = fileRecordOf(app, parser, report.path, mtimeMs);
 
   AppWriter::Outcome outcome = writer->commit(app, file);
 

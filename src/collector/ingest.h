@@ -51,6 +51,15 @@ std::string storedLogPath(const std::filesystem::path& path);
 /// A file's modification time in milliseconds since the epoch; 0 when it cannot be read.
 int64_t modificationTimeMs(const std::filesystem::path& path);
 
+/// The store's record of a log that `parser` read into `app`, named `path` (as storedLogPath
+/// gives it), last modified at `mtimeMs`. The file ingest and the live sidecar file logs alike.
+IngestedFile fileRecordOf(const core::AppAttempt& app, const EventLogParser& parser, const std::string& path,
+                          int64_t mtimeMs);
+
+/// Warnings both readers of a log give, in the same words.
+extern const char* const kCutMidLineWarning;
+std::string longLineWarning(size_t maxLineBytes);
+
 /// Reads and stores one log.
 IngestReport ingestLog(Store& store, const EventLogFiles& log, const IngestOptions& options);
 

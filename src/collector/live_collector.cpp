@@ -107,8 +107,7 @@ class LiveCollector {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > options_.lineLimits.maxLineBytes) {
       // As the file reader does: a line over the limit is skipped, never parsed.
-      parser_.addWarning(lineNumber_, fmt::format("line is longer than the limit of {} bytes (skipped)",
-                                                  options_.lineLimits.maxLineBytes));
+      parser_.addWarning(lineNumber_, longLineWarning(options_.lineLimits.maxLineBytes));
       return;
     }
     if (line.empty()) return;
@@ -117,18 +116,7 @@ class LiveCollector {
   }
 
   IngestedFile fileRecord(const core::AppAttempt& app, const fs::path& path) const {
-    IngestedFile file;
-    file.path = storedLogPath(path);
-    file.appId = app.appId;
-    file.attemptId = app.attemptId;
-    file.rank.completed = app.completed;
-    file.rank.events = parser_.stats().events;
-    file.rank.fileMtimeMs = modificationTimeMs(path);
-    file.rank.path = file.path;
-    file.taskEndEvents = parser_.stats().taskEndEvents;
-    file.stages = static_cast<int64_t>(app.stages.size());
-    file.warnings = static_cast<int64_t>(parser_.warnings().size());
-    return file;
+    return fileRecordOf(app, parser_, storedLogPath(path), modificationTimeMs(path));
   }
 
   /// The writer, opened at the first commit (the app id is known by then) and then kept: every
@@ -145,9 +133,10 @@ class LiveCollector {
 
   void checkpoint() {
     changed_ = false;
+    if (gaveUp_) return;
     std::vector<core::TaskAttempt> running;
     core::AppAttempt app = parser_.snapshot(running);
-    if (app.appId.empty() || gaveUp_) return;  // nothing to file it under yet
+    if (app.appId.empty()) return;  // nothing to file it under yet
     AppWriter* out = writer();
     moveBufferedTasks(*out);
     AppWriter::Outcome outcome = out->checkpoint(app, fileRecord(app, inProgressLog_), running);
@@ -163,7 +152,7 @@ class LiveCollector {
       int64_t badBefore = parser_.stats().badLines;
       parseLine(line, line.size());
       if (parser_.stats().badLines > badBefore) {
-        parser_.addWarning(lineNumber_, "the log ends inside this line (cut mid-line); ingested what precedes it");
+        parser_.addWarning(lineNumber_, kCutMidLineWarning);
       }
     }
     core::AppAttempt app = parser_.finish(!result_.sawEnd);

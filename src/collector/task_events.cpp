@@ -115,13 +115,17 @@ void EventLogParser::State::onTaskEnd(JsonObject& event) {
   endedTaskExecutorMetrics = executorMetrics;
 }
 
-void EventLogParser::State::flushRunningTasks() {
+std::vector<int64_t> EventLogParser::State::runningTaskIds() const {
   std::vector<int64_t> taskIds;
   taskIds.reserve(runningTasks.size());
   for (const auto& entry : runningTasks) taskIds.push_back(entry.first);
   // In task id order, so the sink sees the same sequence on every run.
   std::sort(taskIds.begin(), taskIds.end());
-  for (int64_t taskId : taskIds) sink.addTask(runningTasks[taskId]);
+  return taskIds;
+}
+
+void EventLogParser::State::flushRunningTasks() {
+  for (int64_t taskId : runningTaskIds()) sink.addTask(runningTasks[taskId]);
   runningTasks.clear();
 }
 

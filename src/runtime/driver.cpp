@@ -178,9 +178,7 @@ RunSummary runJob(const RunRequest& request) {
       sinks.push_back(std::make_unique<ChannelEventSink>(std::move(*channel)));
     } else {
       log.error(summary.collectorProblem);
-      sidecar->kill(SIGKILL);
-      sidecar->wait();
-      sidecar.reset();
+      sidecar.reset();  // ChildProcess's destructor kills and reaps it
     }
   }
   EventLogObserver events(sinks, run.appId, job, profile, startMs);

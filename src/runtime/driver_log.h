@@ -6,9 +6,16 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 namespace jobtuner::runtime {
+
+/// One line of the run's JSON-lines logs (driver, executors, collector sidecar): {"ts", "level",
+/// "message"} and the `fields` given, without the newline.
+std::string jsonLogLine(std::string_view level, std::string_view message,
+                        const nlohmann::json& fields = nlohmann::json::object());
 
 class DriverLog {
  public:

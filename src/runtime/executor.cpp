@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/local_channel.h"
 #include "runtime/clock.h"
+#include "runtime/driver_log.h"
 #include "runtime/driver_protocol.h"
 #include "runtime/job_preparation.h"
 #include "runtime/task_runner.h"
@@ -57,9 +58,7 @@ class TaskQueue {
 };
 
 void log(const ExecutorOptions& options, std::string_view level, std::string_view message) {
-  nlohmann::json line = {{"ts", nowMs()}, {"level", level}, {"executor", options.executorId},
-                         {"message", message}};
-  std::cerr << line.dump() << '\n';
+  std::cerr << jsonLogLine(level, message, {{"executor", options.executorId}}) << '\n';
 }
 
 }  // namespace

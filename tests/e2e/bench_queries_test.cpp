@@ -67,9 +67,5 @@ TEST_CASE("the benchmark queries compute what sqlite computes, however they are 
                                    "--set", "max_partition_bytes=128k"};
   if (salted) args.insert(args.end(), {"--set", fmt::format("steps.{}.salting.buckets=4", bench.saltedStep)});
   CommandResult result = runProgram(JOBTUNER_BINARY, args, {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + (dir / "home").string()});
-  INFO(result.out << result.err);
-  REQUIRE(result.exitCode == 0);
-  std::string differences = compareRows(readOutputRows(output), expected);
-  INFO(differences);
-  REQUIRE(differences.empty());
+  requireSameOutput(result, output, expected);
 }

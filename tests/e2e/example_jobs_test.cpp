@@ -48,9 +48,5 @@ TEST_CASE("the example jobs compute what sqlite computes, however they are run",
     args.insert(args.begin() + 6, {"--profile", (jobs / name / "profile.yaml").string()});
   }
   CommandResult result = runProgram(JOBTUNER_BINARY, args, {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + (dir / "home").string()});
-  INFO(result.out << result.err);
-  REQUIRE(result.exitCode == 0);
-  std::string differences = compareRows(readOutputRows(output), expected);
-  INFO(differences);
-  REQUIRE(differences.empty());
+  requireSameOutput(result, output, expected);
 }

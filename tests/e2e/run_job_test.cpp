@@ -86,14 +86,6 @@ std::string sourcesYaml(const fs::path& data) {
                      data.string(), data.string());
 }
 
-void requireSameOutput(const CommandResult& result, const fs::path& output, const std::vector<Row>& expected) {
-  INFO(result.out << result.err);
-  REQUIRE(result.exitCode == 0);
-  REQUIRE(fs::exists(output / "_SUCCESS"));
-  std::string differences = compareRows(readOutputRows(output), expected);
-  INFO(differences);
-  REQUIRE(differences.empty());
-}
 
 }  // namespace
 

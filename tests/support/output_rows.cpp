@@ -1,6 +1,7 @@
 #include "support/output_rows.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -147,6 +148,16 @@ std::string compareRows(std::vector<Row> actual, std::vector<Row> expected) {
     ++shown;
   }
   return differences.str();
+}
+
+void requireSameOutput(const CommandResult& result, const std::filesystem::path& output,
+                       const std::vector<Row>& expected) {
+  INFO(result.out << result.err);
+  REQUIRE(result.exitCode == 0);
+  REQUIRE(std::filesystem::exists(output / "_SUCCESS"));
+  std::string differences = compareRows(readOutputRows(output), expected);
+  INFO(differences);
+  REQUIRE(differences.empty());
 }
 
 }  // namespace jobtuner::testing

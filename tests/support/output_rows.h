@@ -25,4 +25,11 @@ std::vector<Row> sqliteRows(const std::string& script);
 /// Empty when the multisets are equal; else a description of the first differences.
 std::string compareRows(std::vector<Row> actual, std::vector<Row> expected);
 
+struct CommandResult;
+
+/// Requires that the run `result` succeeded and committed `output` (with _SUCCESS), and that its
+/// rows equal `expected`; prints the run's output and the differences when not.
+void requireSameOutput(const CommandResult& result, const std::filesystem::path& output,
+                       const std::vector<Row>& expected);
+
 }  // namespace jobtuner::testing
