@@ -145,4 +145,24 @@ TEST_CASE("a stream that never names its app stores nothing", "[collector][live]
   CHECK(Store::open(dir / "live.db")->listApps().empty());
 }
 
+TEST_CASE("a stream with a frame type it does not know is refused with the type", "[collector][live]") {
+  TempDir dir;
+  fs::path socket = dir / "collector.sock";
+  core::LocalListener listener = core::LocalListener::listen(socket, kSecret);
+  std::thread driver([&] {
+    core::LocalChannel channel = core::connectLocal(socket, kSecret, "{}", 10'000);
+    channel.send(99, "?");
+    bool timedOut = false;
+    channel.receive(5'000, timedOut);  // until the collector hangs up
+  });
+  std::optional<core::Accepted> accepted = listener.accept(10'000);
+  REQUIRE(accepted);
+  std::unique_ptr<Store> store = Store::open(dir / "live.db");
+  LiveCollectorOptions options;
+  options.eventLog = dir / "app-1";
+  CHECK_THROWS_WITH(collectLive(*store, accepted->channel, options), Catch::Contains("unknown frame type 99"));
+  accepted->channel.close();
+  driver.join();
+}
+
 }  // namespace jobtuner::collector

@@ -226,3 +226,41 @@ TEST_CASE("the store names the heaviest keys of a skewed join's shuffle", "[run]
   CommandResult text = runJobtuner({"--db", db.string(), "show", appId});
   CHECK(text.out.find("heaviest keys of shuffle") != std::string::npos);
 }
+
+TEST_CASE("the collector sidecar refuses to start without the run's secret or a driver", "[run][collect]") {
+  TempDir dir;
+  // Without a secret on standard input (runJobtuner gives it /dev/null).
+  CommandResult noSecret = runJobtuner({"--db", (dir / "jobtuner.db").string(), "collect", "--listen",
+                                        (dir / "c.sock").string(), "--event-log", (dir / "app-1").string()});
+  CHECK(noSecret.exitCode == 2);
+  CHECK(noSecret.err.find("no run secret on standard input") != std::string::npos);
+  CHECK(noSecret.err.find("\"level\":\"error\"") != std::string::npos);  // a JSON log line
+
+  // With a secret but no driver connecting in time.
+  jobtuner::runtime::SpawnOptions options;
+  options.logFile = dir / "collector.log";
+  options.stdinData = std::string(64, 'a') + "\n";
+  ChildProcess sidecar = ChildProcess::spawn({JOBTUNER_BINARY, "--db", (dir / "jobtuner.db").string(), "collect",
+                                              "--listen", (dir / "c.sock").string(), "--event-log",
+                                              (dir / "app-1").string(), "--accept-timeout-ms", "200"},
+                                             options);
+  CHECK(sidecar.wait() == 3);
+  CHECK(readFile(dir / "collector.log").find("no driver connected") != std::string::npos);
+}
+
+TEST_CASE("a run whose sidecar cannot open the store says so and still finishes", "[run][collect]") {
+  TempDir dir;
+  writeFile(dir / "sales.csv", "customer,amount\n1,2.50\n2,3.00\n");
+  writeFile(dir / "job.yaml", fmt::format("name: no-store\nsources:\n  sales: {{path: {}/sales.csv}}\n", dir.path().string()));
+  writeFile(dir / "not-a-store.db", "this is not an SQLite file, and the sidecar must not write into it\n");
+  CommandResult result = runJobtuner({"--db", (dir / "not-a-store.db").string(), "run", (dir / "job.yaml").string(),
+                                      "--output", (dir / "out").string(), "--quiet"},
+                                     dir / "home");
+  INFO(result.out << result.err);
+  CHECK(result.exitCode == 0);
+  CHECK(fs::exists(dir / "out" / "_SUCCESS"));
+  CHECK(result.err.find("the collector sidecar exited at start (exit code 2); ingesting the event log instead") !=
+        std::string::npos);
+  CHECK(result.err.find("the run's event log was not stored") != std::string::npos);
+  CHECK(readFile(dir / "not-a-store.db").starts_with("this is not an SQLite file"));
+}
