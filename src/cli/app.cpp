@@ -43,6 +43,9 @@ int run(int argc, char** argv) {
   addValidateCommand(app, context);
   addRunCommand(app, context);
   addCollectCommand(app, context);
+  addAnalyzeCommand(app, context);
+  addRulesCommand(app, context);
+  addFindingsCommand(app, context);
 
   try {
     app.parse(argc, argv);

@@ -33,5 +33,8 @@ void addApiCommand(CLI::App& app, CommandContext& context);
 void addValidateCommand(CLI::App& app, CommandContext& context);
 void addRunCommand(CLI::App& app, CommandContext& context);
 void addCollectCommand(CLI::App& app, CommandContext& context);
+void addAnalyzeCommand(CLI::App& app, CommandContext& context);
+void addRulesCommand(CLI::App& app, CommandContext& context);
+void addFindingsCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace jobtuner::cli

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/stored_finding.h"
 #include "collector/task_sink.h"
 #include "core/model.h"
 
@@ -138,6 +139,20 @@ class Store {
   /// must not write to it.
   void forEachTask(const std::string& appId, const std::string& attemptId, int32_t stageId,
                    int32_t stageAttemptId, const std::function<void(const core::TaskAttempt&)>& fn) const;
+
+  /// Streams every task attempt of an app attempt for analysis: by stage attempt, then task id,
+  /// without the raw JSON fields (endReasonJson and accumulablesJson are left empty), which are
+  /// most of a row's bytes and which no analysis reads.
+  void forEachTaskForAnalysis(const std::string& appId, const std::string& attemptId,
+                              const std::function<void(const core::TaskAttempt&)>& fn) const;
+
+  /// Replaces the findings stored for an app attempt (one transaction). Throws core::UserError if
+  /// the app attempt is not stored.
+  void replaceFindings(const std::string& appId, const std::string& attemptId,
+                       const std::vector<StoredFinding>& findings);
+  /// Stored findings across apps, most severe first, then newest app first, then in the order
+  /// they were stored.
+  std::vector<StoredFinding> queryFindings(const FindingQuery& query) const;
 
   /// Every table's rows in natural-key order, internal keys (app_pk) left out: two stores holding
   /// the same logs print the same text whatever order the logs were ingested in.

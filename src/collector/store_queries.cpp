@@ -1,6 +1,7 @@
 #include "collector/store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 #include "collector/sqlite_statement.h"
@@ -198,6 +199,24 @@ void Store::forEachTask(const std::string& appId, const std::string& attemptId, 
     if (fetch.step()) fn(readTask(fetch, 0));
     fetch.reset();
   }
+}
+
+void Store::forEachTaskForAnalysis(const std::string& appId, const std::string& attemptId,
+                                   const std::function<void(const core::TaskAttempt&)>& fn) const {
+  SqliteReadSnapshot snapshot(db_);
+  std::optional<int64_t> appPk = findApp(appId, attemptId);
+  if (!appPk) return;
+  // readTask reads by position: blank the JSON columns in place.
+  std::string columns = taskColumns().list();
+  for (const char* json : {"end_reason_json", "accumulables_json"}) {
+    size_t at = columns.find(json);
+    if (at != std::string::npos) columns.replace(at, std::strlen(json), std::string("'' AS ") + json);
+  }
+  // The (app_pk, stage_id, stage_attempt_id, task_id) index gives the order without a sort.
+  SqliteStatement query(db_, "SELECT " + columns + " FROM tasks WHERE app_pk = ? "
+                                 "ORDER BY stage_id, stage_attempt_id, task_id");
+  query.bind(1, *appPk);
+  while (query.step()) fn(readTask(query, 0));
 }
 
 }  // namespace jobtuner::collector

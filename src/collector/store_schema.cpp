@@ -315,6 +315,30 @@ CREATE TABLE shuffle_keys (
 );
 )sql";
 
+// Version 4: the analyzers' findings, stored with the app they are about; analyzing the app again
+// replaces them, and a new copy of the app (which gets a new app_pk) drops them with the old one.
+constexpr const char* kSchemaVersion4 = R"sql(
+CREATE TABLE findings (
+  app_pk INTEGER NOT NULL REFERENCES apps (app_pk) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  rule_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,           -- low, moderate, severe, critical
+  severity_rank INTEGER NOT NULL,   -- 1..4, for --severity filters
+  scope_kind TEXT NOT NULL,         -- app, job, stage, executor
+  job_id INTEGER,
+  stage_id INTEGER,
+  stage_attempt INTEGER,
+  stage_name TEXT NOT NULL DEFAULT '',
+  executor_id TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  evidence_json TEXT NOT NULL DEFAULT '{}',
+  advice_json TEXT NOT NULL DEFAULT '[]',
+  analyzed_at_ms INTEGER NOT NULL,
+  UNIQUE (app_pk, position)
+);
+)sql";
+
 int readPragmaInt(sqlite3* db, const char* pragma) {
   SqliteStatement statement(db, pragma);
   return statement.step() ? statement.int32At(0) : 0;
@@ -332,6 +356,7 @@ const std::vector<Migration>& storeMigrations() {
       {1, "apps, files, jobs, stage attempts, executors, properties, tasks", kSchemaVersion1},
       {2, "what the History Server's REST answers need: stage counters, peaks, push-shuffle reads, resource profiles, processes, RDDs", kSchemaVersion2},
       {3, "the heaviest keys of each shuffle (jobtuner's runtime)", kSchemaVersion3},
+      {4, "the analyzers' findings", kSchemaVersion4},
   };
   return migrations;
 }

@@ -24,6 +24,7 @@ enum class ExprKind : uint8_t {
   kIn,        // the value then the list; negated for `not in`
   kFunction,  // name; function after checking
   kCast,      // one child; targetType; implicit when the checker inserted it
+  kQuantity,  // rule files only: a number with a unit (10s, 256MB, 5%); doubleValue and the unit in text
 };
 
 enum class UnaryOp : uint8_t { kNegate, kNot };

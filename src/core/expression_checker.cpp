@@ -102,6 +102,7 @@ class Checker {
       case ExprKind::kIn: checkIn(*expr); break;
       case ExprKind::kFunction: checkFunction(*expr); break;
       case ExprKind::kCast: checkCast(*expr); break;
+      case ExprKind::kQuantity: fail(expr->offset, "a number with a unit belongs to rule files");
     }
   }
 

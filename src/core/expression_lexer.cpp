@@ -28,7 +28,8 @@ SourceLocation expressionLocation(const SourceLocation& start, size_t offset) {
   return location;
 }
 
-std::vector<Token> tokenizeExpression(std::string_view text, const SourceLocation& start) {
+std::vector<Token> tokenizeExpression(std::string_view text, const SourceLocation& start,
+                                      ExpressionDialect dialect) {
   std::vector<Token> tokens;
   size_t position = 0;
   auto fail = [&](size_t offset, const std::string& message, std::string hint = {}) {
@@ -60,7 +61,22 @@ std::vector<Token> tokenizeExpression(std::string_view text, const SourceLocatio
           while (position < text.size() && isDigit(text[position])) ++position;
         }
       }
-      if (position < text.size() && isIdentifierStart(text[position])) {
+      bool unitFollows = position < text.size() && (isIdentifierStart(text[position]) || text[position] == '%');
+      if (unitFollows && dialect == ExpressionDialect::kRule) {
+        // A unit is written against its number (10s, 256MB, 5%); the parser checks the unit.
+        size_t unitBegin = position;
+        if (text[position] == '%') {
+          ++position;
+        } else {
+          while (position < text.size() && isIdentifierPart(text[position])) ++position;
+        }
+        token.kind = TokenKind::kQuantity;
+        token.text = text.substr(begin, position - begin);
+        token.value = std::string(text.substr(unitBegin, position - unitBegin));
+        tokens.push_back(std::move(token));
+        continue;
+      }
+      if (unitFollows && text[position] != '%') {
         // "10s" or "2g": units belong to rule files, and a name cannot start with a digit.
         fail(begin, fmt::format("a number cannot be followed by letters: '{}'",
                                 text.substr(begin, position + 1 - begin)));

@@ -19,6 +19,7 @@ enum class TokenKind : uint8_t {
   kString,      // 'it''s' (value holds it's)
   kIdentifier,  // name or `quoted name` (quoted set)
   kOperator,    // + - * / % ( ) , = == != <> < <= > >=
+  kQuantity,    // 10s, 256MB, 5% (rule files only): text is the whole, value the unit
   kEnd,
 };
 
@@ -40,9 +41,13 @@ struct Token {
 /// in its file (expressions are single-line YAML scalars).
 SourceLocation expressionLocation(const SourceLocation& start, size_t offset);
 
+/// Which expressions are read: jobs' (no units) or rule files' (a number may carry a unit).
+enum class ExpressionDialect { kJob, kRule };
+
 /// Splits an expression into tokens, ending with a kEnd token at the text's end. Throws
 /// UserError at the offending character for an unterminated string or backquote, or a character
 /// the language does not use.
-std::vector<Token> tokenizeExpression(std::string_view text, const SourceLocation& start);
+std::vector<Token> tokenizeExpression(std::string_view text, const SourceLocation& start,
+                                      ExpressionDialect dialect = ExpressionDialect::kJob);
 
 }  // namespace jobtuner::core

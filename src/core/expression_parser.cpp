@@ -37,8 +37,8 @@ constexpr std::string_view kReservedWords[] = {"and", "or", "not", "is", "null",
 
 class Parser {
  public:
-  Parser(std::string_view text, const SourceLocation& start)
-      : start_(start), tokens_(tokenizeExpression(text, start)) {}
+  Parser(std::string_view text, const SourceLocation& start, ExpressionDialect dialect)
+      : start_(start), tokens_(tokenizeExpression(text, start, dialect)) {}
 
   ExprPtr parse() {
     if (peek().kind == TokenKind::kEnd) fail(peek(), "empty expression");
@@ -276,6 +276,16 @@ class Parser {
       case TokenKind::kInteger:
       case TokenKind::kDecimal:
       case TokenKind::kDouble: return parseNumber(next());
+      case TokenKind::kQuantity: {
+        const Token& quantity = next();
+        auto expr = std::make_unique<Expr>();
+        expr->kind = ExprKind::kQuantity;
+        expr->offset = quantity.offset;
+        expr->text = quantity.value;
+        std::string number(quantity.text.substr(0, quantity.text.size() - quantity.value.size()));
+        expr->doubleValue = std::strtod(number.c_str(), nullptr);
+        return expr;
+      }
       case TokenKind::kString: {
         ExprPtr expr = literal(next(), DataType::string());
         expr->text = token.value;
@@ -354,7 +364,9 @@ class Parser {
 
 }  // namespace
 
-ExprPtr parseExpression(std::string_view text, const SourceLocation& start) { return Parser(text, start).parse(); }
+ExprPtr parseExpression(std::string_view text, const SourceLocation& start, ExpressionDialect dialect) {
+  return Parser(text, start, dialect).parse();
+}
 
 std::string expressionToString(const Expr& expr) {
   auto child = [&](size_t i) { return expressionToString(*expr.children[i]); };
@@ -386,6 +398,7 @@ std::string expressionToString(const Expr& expr) {
     case ExprKind::kIn: return fmt::format("({} {}in ({}))", child(0), expr.negated ? "not " : "", list(1));
     case ExprKind::kFunction: return fmt::format("{}({})", expr.text, list(0));
     case ExprKind::kCast: return fmt::format("cast({} as {})", child(0), expr.targetType.name());
+    case ExprKind::kQuantity: return fmt::format("{}{}", expr.doubleValue, expr.text);
   }
   return "?";
 }

@@ -10,12 +10,16 @@
 
 #include "core/errors.h"
 #include "core/expression_ast.h"
+#include "core/expression_lexer.h"
 
 namespace jobtuner::core {
 
 /// Parses `text` into an unchecked tree. `start` is where the text begins in its file; errors
 /// (UserError) point at the offending token's column.
-ExprPtr parseExpression(std::string_view text, const SourceLocation& start = {});
+/// In the rule dialect a number may carry a unit: a kQuantity node whose unit the rule engine
+/// checks and converts.
+ExprPtr parseExpression(std::string_view text, const SourceLocation& start = {},
+                        ExpressionDialect dialect = ExpressionDialect::kJob);
 
 /// Renders a tree back as fully parenthesised text, for tests and messages: "((a + 1) * b)".
 std::string expressionToString(const Expr& expr);
