@@ -32,7 +32,8 @@ EventLogBuilder& EventLogBuilder::removeExecutor(const std::string& id, int64_t 
   return *this;
 }
 
-EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks) {
+EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks,
+                                        const std::string& failureReason) {
   int64_t first = tasks.empty() ? startTimeMs_ : tasks.front().launchTimeMs;
   int64_t last = first;
   for (const auto& task : tasks) {
@@ -74,8 +75,15 @@ EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::strin
       reason["Executor ID"] = task.executorId;
       reason["Exit Caused By App"] = true;
       reason["Loss Reason"] = "Executor Process Lost";
+    } else if (task.reason == "FetchFailed") {
+      info["Failed"] = true;
+      reason["Block Manager Address"] = {{"Executor ID", "2"}, {"Host", "host-2"}, {"Port", 7337}};
+      reason["Shuffle ID"] = 0;
+      reason["Map ID"] = 0;
+      reason["Reduce ID"] = task.index;
+      reason["Message"] = "org.apache.spark.shuffle.FetchFailedException: connection refused";
     }
-    json metrics{{"Executor Deserialize Time", 3}, {"Executor Deserialize CPU Time", 1000000},
+    json metrics{{"Executor Deserialize Time", task.deserializeTimeMs}, {"Executor Deserialize CPU Time", 1000000},
                  {"Executor Run Time", task.runTimeMs}, {"Executor CPU Time", task.runTimeMs * 900000},
                  {"Peak Execution Memory", 1024}, {"Result Size", 2000}, {"JVM GC Time", task.gcTimeMs},
                  {"Result Serialization Time", 1}, {"Memory Bytes Spilled", task.memorySpilled},
@@ -90,16 +98,22 @@ EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::strin
                  {"Input Metrics", {{"Bytes Read", task.inputBytes}, {"Records Read", task.inputBytes / 100}}},
                  {"Output Metrics", {{"Bytes Written", 0}, {"Records Written", 0}}},
                  {"Updated Blocks", json::array()}};
-    body_.push_back(json{{"Event", "SparkListenerTaskEnd"}, {"Stage ID", stageId}, {"Stage Attempt ID", 0},
-                         {"Task Type", "ResultTask"}, {"Task End Reason", reason}, {"Task Info", info},
-                         {"Task Metrics", metrics}}
-                        .dump());
+    json end{{"Event", "SparkListenerTaskEnd"}, {"Stage ID", stageId}, {"Stage Attempt ID", 0},
+             {"Task Type", "ResultTask"}, {"Task End Reason", reason}, {"Task Info", info},
+             {"Task Metrics", metrics}};
+    if (task.jvmHeapBytes > 0) end["Task Executor Metrics"] = {{"JVMHeapMemory", task.jvmHeapBytes}};
+    body_.push_back(end.dump());
   }
   json completed = submitted;
   completed["Completion Time"] = last;
+  json result{{"Result", "JobSucceeded"}};
+  if (!failureReason.empty()) {
+    completed["Failure Reason"] = failureReason;
+    result = {{"Result", "JobFailed"}, {"Exception", {{"Message", failureReason}}}};
+  }
   body_.push_back(json{{"Event", "SparkListenerStageCompleted"}, {"Stage Info", completed}}.dump());
   body_.push_back(json{{"Event", "SparkListenerJobEnd"}, {"Job ID", jobId}, {"Completion Time", last},
-                       {"Job Result", {{"Result", "JobSucceeded"}}}}
+                       {"Job Result", result}}
                       .dump());
   endTimeMs_ = std::max(endTimeMs_, last);
   return *this;

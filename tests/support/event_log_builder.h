@@ -16,7 +16,7 @@ struct TaskSpec {
   std::string executorId = "1";
   int64_t launchTimeMs = 0;
   int64_t durationMs = 100;
-  std::string reason = "Success";   // or "ExceptionFailure", "TaskKilled", "ExecutorLostFailure"
+  std::string reason = "Success";   // or "ExceptionFailure", "TaskKilled", "ExecutorLostFailure", "FetchFailed"
   int64_t runTimeMs = 90;
   int64_t gcTimeMs = 5;
   int64_t shuffleReadBytes = 0;
@@ -24,6 +24,8 @@ struct TaskSpec {
   int64_t memorySpilled = 0;
   int64_t diskSpilled = 0;
   int64_t inputBytes = 0;
+  int64_t deserializeTimeMs = 3;
+  int64_t jvmHeapBytes = 0;          // the executor's heap at the task's end; 0 leaves the metrics out
 };
 
 class EventLogBuilder {
@@ -34,7 +36,9 @@ class EventLogBuilder {
   EventLogBuilder& executor(const std::string& id, const std::string& host, int cores, int64_t timeMs);
   EventLogBuilder& removeExecutor(const std::string& id, int64_t timeMs, const std::string& reason);
   /// One job with one stage of the given tasks (submitted at the first launch, completed at the last finish).
-  EventLogBuilder& stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks);
+  /// With a failure reason, the stage attempt and its job fail.
+  EventLogBuilder& stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks,
+                         const std::string& failureReason = {});
   EventLogBuilder& rawLine(const std::string& line);
   /// Leaves out ApplicationEnd (an app still running, or a log cut short).
   EventLogBuilder& withoutEnd();
