@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "analyzers/builtin_rules.h"
 #include "core/nearest_name.h"
@@ -210,12 +211,14 @@ class FileReader {
     }
     if (YAML::Node node = item["severity"]) ok = readSeverity(node, draft) && ok;
     if (!draft.isOverride) {
+      std::vector<std::string> missing;
       for (const char* key : {"title", "scope", "when", "message"}) {
-        if (!item[key]) {
-          report(at(item.Mark()), "missing-key", fmt::format("the rule '{}' has no {}", draft.id.value, key),
-                 fmt::format("every rule has id, title, scope, when and message"));
-          ok = false;
-        }
+        if (!item[key]) missing.emplace_back(key);
+      }
+      if (!missing.empty()) {
+        report(at(item.Mark()), "missing-key", fmt::format("the rule '{}' has no {}", draft.id.value, fmt::join(missing, ", ")),
+               "every rule has id, title, scope, when and message");
+        ok = false;
       }
     }
     return ok ? std::optional<Draft>(std::move(draft)) : std::nullopt;
@@ -348,7 +351,7 @@ class Assembler {
       try {
         baseParams[name] = parseRuleParam(text.value, text.at);
       } catch (const core::UserError& error) {
-        report(error.location(), "bad-value", error.what(), error.hint());
+        report(error.location(), "bad-value", error.message(), error.hint());
         ok = false;
       }
     }
@@ -435,7 +438,7 @@ class Assembler {
         }
       }
     } catch (const core::UserError& error) {
-      report(error.location(), codeForCompileError(error.what()), error.what(), error.hint());
+      report(error.location(), codeForCompileError(error.message()), error.message(), error.hint());
       return std::nullopt;
     }
     return rule;
@@ -491,6 +494,17 @@ RuleSet loadRules(const std::vector<RuleFileInput>& files) {
     }
     if (seen.insert(diagnostic.render()).second) unique.push_back(std::move(diagnostic));
   }
+  // In file order, then by place, as a reader goes through the files.
+  auto fileRank = [&](const std::string& name) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (files[i].name == name) return i;
+    }
+    return files.size();
+  };
+  std::stable_sort(unique.begin(), unique.end(), [&](const RuleDiagnostic& a, const RuleDiagnostic& b) {
+    return std::make_tuple(fileRank(a.location.file), a.location.line, a.location.column) <
+           std::make_tuple(fileRank(b.location.file), b.location.line, b.location.column);
+  });
   set.diagnostics = std::move(unique);
   for (size_t i = 0; i < files.size(); ++i) {
     if (!badFiles.count(i)) set.loadedFiles.push_back(files[i].name);

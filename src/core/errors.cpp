@@ -14,6 +14,7 @@ std::string SourceLocation::toString() const {
 UserError::UserError(SourceLocation location, const std::string& message, std::string hint)
     : std::runtime_error(location.file.empty() ? message : location.toString() + ": " + message),
       location_(std::move(location)),
+      message_(message),
       hint_(std::move(hint)) {}
 
 std::string UserError::render() const {

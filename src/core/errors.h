@@ -35,11 +35,14 @@ class UserError : public std::runtime_error {
 
   const SourceLocation& location() const { return location_; }
   const std::string& hint() const { return hint_; }
+  /// The message without the location.
+  const std::string& message() const { return message_; }
   /// The full text: "file:line:col: message" then the hint on its own line.
   std::string render() const;
 
  private:
   SourceLocation location_;
+  std::string message_;
   std::string hint_;
 };
 
