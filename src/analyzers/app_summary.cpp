@@ -158,6 +158,11 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
   int64_t attempts = 0, failed = 0, killed = 0, unended = 0, withoutStage = 0, taskTimeMs = 0;
   int64_t lastEventMs = std::max(app.endTimeMs, app.startTimeMs);
 
+  // Growing these by doubling would copy them and fault in their pages twice over.
+  auto expectedTasks = static_cast<size_t>(std::max<int64_t>(0, store.taskCount(app.appId, app.attemptId)));
+  table.reserve(expectedTasks);
+  appRows.reserve(expectedTasks);
+  busy.reserve(expectedTasks);
   store.forEachTaskForAnalysis(app.appId, app.attemptId, [&](const core::TaskAttempt& task) {
     ++attempts;
     failed += task.status == core::TaskStatus::Failed ? 1 : 0;

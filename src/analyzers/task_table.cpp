@@ -17,6 +17,12 @@ TaskTable::TaskTable(std::vector<bool> usedMetrics) : used_(std::move(usedMetric
   columns_.resize(used_.size());
 }
 
+void TaskTable::reserve(size_t rows) {
+  for (size_t i = 0; i < used_.size(); ++i) {
+    if (used_[i]) columns_[i].reserve(rows);
+  }
+}
+
 uint32_t TaskTable::add(const core::TaskAttempt& task) {
   auto metrics = taskMetrics();
   for (size_t i = 0; i < used_.size(); ++i) {

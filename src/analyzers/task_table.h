@@ -32,6 +32,7 @@ class TaskTable {
   /// `usedMetrics[i]` says whether metric i (task_metrics.h) is kept.
   explicit TaskTable(std::vector<bool> usedMetrics);
 
+  void reserve(size_t rows);
   /// Appends the attempt as a row; returns its row number.
   uint32_t add(const core::TaskAttempt& task);
   size_t rows() const { return rows_; }

@@ -140,9 +140,11 @@ class Store {
   void forEachTask(const std::string& appId, const std::string& attemptId, int32_t stageId,
                    int32_t stageAttemptId, const std::function<void(const core::TaskAttempt&)>& fn) const;
 
-  /// Streams every task attempt of an app attempt for analysis: by stage attempt, then task id,
-  /// without the raw JSON fields (endReasonJson and accumulablesJson are left empty), which are
-  /// most of a row's bytes and which no analysis reads.
+  /// Streams every task attempt of an app attempt for analysis, in the order they were stored,
+  /// with what analysis reads only (store_rows.h, readTaskForAnalysis): ids, executor, times,
+  /// status and end reason, the failure message of failed tasks, and the model's metrics.
+  /// The number of task attempts stored for an app attempt (0 when it is not stored).
+  int64_t taskCount(const std::string& appId, const std::string& attemptId) const;
   void forEachTaskForAnalysis(const std::string& appId, const std::string& attemptId,
                               const std::function<void(const core::TaskAttempt&)>& fn) const;
 

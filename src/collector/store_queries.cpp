@@ -1,7 +1,6 @@
 #include "collector/store.h"
 
 #include <algorithm>
-#include <cstring>
 #include <tuple>
 
 #include "collector/sqlite_statement.h"
@@ -201,22 +200,32 @@ void Store::forEachTask(const std::string& appId, const std::string& attemptId, 
   }
 }
 
+int64_t Store::taskCount(const std::string& appId, const std::string& attemptId) const {
+  std::optional<int64_t> appPk = findApp(appId, attemptId);
+  if (!appPk) return 0;
+  SqliteStatement query(db_, "SELECT num_tasks FROM apps WHERE app_pk = ?");
+  query.bind(1, *appPk);
+  return query.step() ? query.int64At(0) : 0;
+}
+
 void Store::forEachTaskForAnalysis(const std::string& appId, const std::string& attemptId,
                                    const std::function<void(const core::TaskAttempt&)>& fn) const {
   SqliteReadSnapshot snapshot(db_);
   std::optional<int64_t> appPk = findApp(appId, attemptId);
   if (!appPk) return;
-  // readTask reads by position: blank the JSON columns in place.
-  std::string columns = taskColumns().list();
-  for (const char* json : {"end_reason_json", "accumulables_json"}) {
-    size_t at = columns.find(json);
-    if (at != std::string::npos) columns.replace(at, std::strlen(json), std::string("'' AS ") + json);
+  // An app's rows were appended together: scanning the table over their rowid range reads them in
+  // disk order, where walking the index would look each row up apart (twice as slow for 1M tasks).
+  SqliteStatement range(db_, "SELECT min(rowid), max(rowid) FROM tasks WHERE app_pk = ?");
+  range.bind(1, *appPk);
+  if (!range.step() || range.isNull(0)) return;
+  SqliteStatement query(db_, "SELECT " + analysisTaskColumns().list() +
+                                 " FROM tasks NOT INDEXED WHERE rowid BETWEEN ? AND ? AND app_pk = ?");
+  query.bind(1, range.int64At(0)).bind(2, range.int64At(1)).bind(3, *appPk);
+  core::TaskAttempt task;
+  while (query.step()) {
+    readTaskForAnalysis(query, 0, task);
+    fn(task);
   }
-  // The (app_pk, stage_id, stage_attempt_id, task_id) index gives the order without a sort.
-  SqliteStatement query(db_, "SELECT " + columns + " FROM tasks WHERE app_pk = ? "
-                                 "ORDER BY stage_id, stage_attempt_id, task_id");
-  query.bind(1, *appPk);
-  while (query.step()) fn(readTask(query, 0));
 }
 
 }  // namespace jobtuner::collector

@@ -635,6 +635,62 @@ core::TaskAttempt readTask(const SqliteStatement& statement, int first) {
   return task;
 }
 
+const RowColumns& analysisTaskColumns() {
+  static const RowColumns columns{{
+      "task_id", "stage_id", "stage_attempt_id", "executor_id", "speculative", "launch_time_ms", "finish_time_ms",
+      "getting_result_start_ms", "status", "end_reason", "has_metrics", "executor_deserialize_time_ms",
+      "executor_run_time_ms", "executor_cpu_time_ns", "jvm_gc_time_ms", "result_serialization_time_ms",
+      "memory_bytes_spilled", "disk_bytes_spilled", "peak_execution_memory_bytes", "input_bytes", "input_records",
+      "output_bytes", "output_records", "shuffle_remote_blocks_fetched", "shuffle_local_blocks_fetched",
+      "shuffle_fetch_wait_time_ms", "shuffle_remote_bytes_read", "shuffle_local_bytes_read", "shuffle_records_read",
+      "shuffle_bytes_written", "shuffle_write_time_ns", "shuffle_records_written", "failure_message",
+  }};
+  return columns;
+}
+
+void readTaskForAnalysis(const SqliteStatement& statement, int first, core::TaskAttempt& task) {
+  RowReader row(statement, first);
+  core::TaskMetrics& m = task.metrics;
+  task.taskId = row.int64();
+  task.stageId = row.int32();
+  task.stageAttemptId = row.int32();
+  task.executorId = row.text();
+  task.speculative = row.boolean();
+  task.launchTimeMs = row.int64();
+  task.finishTimeMs = row.int64();
+  task.gettingResultTimeMs = row.int64();
+  task.status = taskStatusFromText(row.text());
+  task.endReason = row.text();
+  m.hasMetrics = row.boolean();
+  m.executorDeserializeTimeMs = row.int64();
+  m.executorRunTimeMs = row.int64();
+  m.executorCpuTimeNs = row.int64();
+  m.jvmGcTimeMs = row.int64();
+  m.resultSerializationTimeMs = row.int64();
+  m.memoryBytesSpilled = row.int64();
+  m.diskBytesSpilled = row.int64();
+  m.peakExecutionMemoryBytes = row.int64();
+  m.inputBytes = row.int64();
+  m.inputRecords = row.int64();
+  m.outputBytes = row.int64();
+  m.outputRecords = row.int64();
+  m.shuffleRemoteBlocksFetched = row.int64();
+  m.shuffleLocalBlocksFetched = row.int64();
+  m.shuffleFetchWaitTimeMs = row.int64();
+  m.shuffleRemoteBytesRead = row.int64();
+  m.shuffleLocalBytesRead = row.int64();
+  m.shuffleRecordsRead = row.int64();
+  m.shuffleBytesWritten = row.int64();
+  m.shuffleWriteTimeNs = row.int64();
+  m.shuffleRecordsWritten = row.int64();
+  // The last column, read only when needed: most tasks succeed, and their message is empty.
+  if (task.status == core::TaskStatus::Failed) {
+    task.failureMessage = row.text();
+  } else {
+    task.failureMessage.clear();
+  }
+}
+
 const std::vector<PropertyCategory>& propertyCategories() {
   static const std::vector<PropertyCategory> categories = {
       {"spark", &core::Environment::sparkProperties},     {"hadoop", &core::Environment::hadoopProperties},

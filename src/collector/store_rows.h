@@ -63,6 +63,11 @@ core::ShuffleKey readShuffleKey(const SqliteStatement& statement, int first);
 const RowColumns& taskColumns();
 void bindTask(SqliteStatement& statement, int first, const core::TaskAttempt& task);
 core::TaskAttempt readTask(const SqliteStatement& statement, int first);
+/// What analysis reads of a task: no host, locality, type, JSON or push-shuffle counters, about
+/// half the columns. readTaskForAnalysis fills `task` in place (its strings keep their capacity
+/// from row to row); the failure message only of failed tasks.
+const RowColumns& analysisTaskColumns();
+void readTaskForAnalysis(const SqliteStatement& statement, int first, core::TaskAttempt& task);
 
 /// The environment's parts by their `properties.category`, in a fixed order.
 struct PropertyCategory {
