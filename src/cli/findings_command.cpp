@@ -51,7 +51,8 @@ int runFindings(const FindingsArguments& arguments, const CommandContext& contex
                                      {"attempt", finding.attemptId.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(finding.attemptId)},
                                      {"app_name", finding.appName},
                                      {"job_key", finding.jobKey}};
-      for (auto& [key, value] : analyzers::findingJson(finding).items()) item[key] = value;
+      nlohmann::ordered_json fields = analyzers::findingJson(finding);
+      for (auto& [key, value] : fields.items()) item[key] = value;
       item["analyzed_at"] = core::formatTimestampMs(finding.analyzedAtMs);
       out.push_back(std::move(item));
     }

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analyzers/rule_loader.h"
 #include "cli/command_context.h"
 #include "cli/terminal_text.h"
 #include "core/errors.h"
@@ -51,7 +52,9 @@ Recognition recognise(const YAML::Node& root) {
   if (root.IsSequence()) {
     // Rule files are lists of rules, each with an id and a condition (DESIGN.md).
     for (const YAML::Node& item : root) {
-      if (item.IsMap() && (hasKey(item, "id") || hasKey(item, "when"))) return {FileKind::kRules, "a list of rules"};
+      if (item.IsMap() && (hasKey(item, "id") || hasKey(item, "when") || hasKey(item, "override"))) {
+        return {FileKind::kRules, "a list of rules"};
+      }
     }
     return {};
   }
@@ -172,6 +175,21 @@ std::string validateJob(const fs::path& path) {
   return summary + ", columns and types checked";
 }
 
+/// Checks a rule file as `analyze --rules` would load it: after the built-in rules, so its
+/// overrides and ids are checked against them. Prints its problems; returns how many there were.
+size_t validateRules(const fs::path& path, size_t& rules) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::vector<analyzers::RuleFileInput> inputs = analyzers::ruleInputs(true, {});
+  inputs.push_back(analyzers::RuleFileInput{path.string(), text.str(), false});
+  analyzers::RuleSet set = analyzers::loadRules(inputs);
+  for (const analyzers::RuleDiagnostic& diagnostic : set.diagnostics) std::cout << terminalSafe(diagnostic.render(), 4000) << "\n";
+  rules = 0;
+  for (const analyzers::Rule& rule : set.rules) rules += rule.location.file == path.string() ? 1 : 0;
+  return set.diagnostics.size();
+}
+
 /// Validates one file and prints its verdict; returns whether it is valid.
 bool validateFile(const fs::path& path) {
   std::string file = path.string();
@@ -198,13 +216,22 @@ bool validateFile(const fs::path& path) {
         std::cout << terminalSafe(file, 1000) << ": ok (job" << checked << ")\n";
         return true;
       }
-      case FileKind::kRules:
+      case FileKind::kRules: {
+        size_t rules = 0;
+        size_t problems = validateRules(path, rules);
+        if (problems > 0) {
+          printInvalid(file, kindName(recognition.kind), problems);
+          return false;
+        }
+        std::cout << terminalSafe(file, 1000) << ": ok (rule file, " << rules << (rules == 1 ? " rule" : " rules") << ")\n";
+        return true;
+      }
       case FileKind::kDaemonConfig:
         throw core::UserError(core::SourceLocation{file},
                               "recognised as a " + std::string(kindName(recognition.kind)) + " (" +
                                   recognition.evidence + "), which this version cannot validate yet",
-                              "validate checks profiles and jobs today; rule files and the daemon's configuration "
-                              "follow");
+                              "validate checks profiles, jobs and rule files today; the daemon's configuration "
+                              "follows");
       case FileKind::kUnknown:
         throw core::UserError(
             core::SourceLocation{file}, "not recognised as a job, profile, rule file or daemon configuration",
