@@ -65,6 +65,7 @@ struct StageCounts {
   int64_t speculative = 0;
   int64_t taskTimeMs = 0;
   int64_t shuffleRecordsWritten = 0;
+  int64_t maxShuffleRecordsRead = 0;  // the largest partition's rows
   int64_t lastFinishMs = 0;
   std::map<std::string, int64_t> failureLines;  // first line of a failure message -> attempts
   std::vector<uint32_t> rows;
@@ -197,6 +198,7 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
       if (row) {
         counts.rows.push_back(*row);
         counts.shuffleRecordsWritten += task.metrics.shuffleRecordsWritten;
+        counts.maxShuffleRecordsRead = std::max(counts.maxShuffleRecordsRead, task.metrics.shuffleRecordsRead);
       }
       if (isStageWithoutRecord(app.stages[stage->second])) ++withoutStage;
     } else {
@@ -294,7 +296,7 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
 
     // The heaviest key of the shuffles this stage reads (the runtime's key sketches).
     std::string hotKey, hotKeyNote;
-    double hotKeyRecords = kNaN, hotKeyShare = kNaN;
+    double hotKeyRecords = kNaN, hotKeyShare = kNaN, hotKeyPartitionShare = kNaN;
     for (const core::ShuffleKey& key : app.shuffleKeys) {
       bool parent = std::find(stage.parentIds.begin(), stage.parentIds.end(), key.stageId) != stage.parentIds.end();
       if (!parent || (!std::isnan(hotKeyRecords) && key.records <= hotKeyRecords)) continue;
@@ -307,9 +309,16 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
       hotKeyShare = ratio(hotKeyRecords, static_cast<double>(written));
     }
     if (!hotKey.empty()) {
+      // Sketch counts are lower bounds and may cover several shuffles the stage reads: capped.
+      hotKeyPartitionShare = std::min(1.0, ratio(hotKeyRecords, static_cast<double>(counts.maxShuffleRecordsRead)));
       hotKeyNote = std::isnan(hotKeyShare)
                        ? fmt::format(" Its heaviest key is '{}' ({} rows).", hotKey, static_cast<int64_t>(hotKeyRecords))
-                       : fmt::format(" Its heaviest key, '{}', holds {:.0f}% of the shuffle's rows.", hotKey, hotKeyShare * 100);
+                       : fmt::format(" Its heaviest key, '{}', holds {:.0f}% of the shuffle's rows", hotKey, hotKeyShare * 100);
+      if (!std::isnan(hotKeyShare)) {
+        hotKeyNote += std::isnan(hotKeyPartitionShare)
+                          ? "."
+                          : fmt::format(" and {:.0f}% of its largest partition's.", hotKeyPartitionShare * 100);
+      }
     }
     FieldSetter{scope}("stage_id", static_cast<int64_t>(stage.stageId))("stage_attempt", static_cast<int64_t>(stage.attemptId))(
         "name", scope.where.stageName)("declared_tasks", static_cast<int64_t>(stage.numTasks))(
@@ -318,7 +327,8 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
         "failure_reason", stage.failureReason)("duration_ms", stageDuration)("task_time_ms", counts.taskTimeMs)(
         "executors", stageExecutors)("cores", stageCores)(
         "ideal_duration_ms", ratio(static_cast<double>(counts.taskTimeMs), static_cast<double>(stageCores)))(
-        "hot_key", hotKey)("hot_key_records", hotKeyRecords)("hot_key_share", hotKeyShare)("hot_key_note", hotKeyNote)(
+        "hot_key", hotKey)("hot_key_records", hotKeyRecords)("hot_key_share", hotKeyShare)(
+        "hot_key_partition_share", hotKeyPartitionShare)("hot_key_note", hotKeyNote)(
         "top_failure", topFailure(counts.failureLines));
   }
 

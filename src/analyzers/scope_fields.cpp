@@ -73,6 +73,7 @@ const FieldInfo kStageFields[] = {
     {"hot_key", kString, "runtime apps: the heaviest key of the shuffle the stage reads"},
     {"hot_key_records", kNumber, "runtime apps: rows of the heaviest key"},
     {"hot_key_share", kNumber, "runtime apps: the heaviest key's share of the shuffle's rows"},
+    {"hot_key_partition_share", kNumber, "runtime apps: the heaviest key's rows over the largest partition's rows"},
     {"hot_key_note", kString, "runtime apps: a sentence naming the heaviest key and its share; empty otherwise"},
 };
 

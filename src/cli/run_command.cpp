@@ -56,6 +56,7 @@ void printSummary(const runtime::RunSummary& summary, bool stored) {
   fmt::print("Logs:      {}\n", summary.runDir.string());
   if (stored) {
     fmt::print("Next:      jobtuner show {}   (stages and tasks of this run)\n", summary.appId);
+    fmt::print("           jobtuner analyze {}   (what went wrong: skew, spill, memory, failures)\n", summary.appId);
   } else {
     fmt::print("Next:      jobtuner ingest {}   (the log was not stored; ingest it)\n",
                summary.eventLog.string());
