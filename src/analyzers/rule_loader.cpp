@@ -20,6 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Rule files are written by people: a megabyte is hundreds of rules. Larger files are refused
+// before they are read whole.
+constexpr uintmax_t kMaxRuleFileBytes = 1 << 20;
+
 const std::vector<std::string> kRuleKeys = {"id", "title", "description", "scope", "params", "when",
                                             "severity", "evidence", "message", "advice", "enabled"};
 const std::vector<std::string> kOverrideKeys = {"override", "title", "description", "params", "when",
@@ -522,6 +526,11 @@ std::vector<RuleFileInput> ruleInputs(bool withBuiltin, const std::vector<fs::pa
     }
   }
   auto readFile = [&](const fs::path& path) {
+    std::error_code error;
+    if (fs::file_size(path, error) > kMaxRuleFileBytes) {
+      throw core::UserError(core::SourceLocation{path.string()}, "larger than 1 MB: not a rule file",
+                            "rule files hold a few rules each; split large sets into several files");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw core::UserError(core::SourceLocation{path.string()}, "cannot read the rule file", "check the path and its permissions");
     std::ostringstream text;

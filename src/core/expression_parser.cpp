@@ -42,6 +42,11 @@ class Parser {
 
   ExprPtr parse() {
     if (peek().kind == TokenKind::kEnd) fail(peek(), "empty expression");
+    // A chain of binary operators builds a tree as deep as it is long, which the checker, the
+    // evaluator and the destructor walk recursively: the token count bounds that depth.
+    if (tokens_.size() > kMaxTokens) {
+      fail(tokens_[kMaxTokens], fmt::format("the expression is longer than {} tokens", kMaxTokens), "split it into simpler steps");
+    }
     ExprPtr expr = parseOr();
     if (peek().kind != TokenKind::kEnd) {
       fail(peek(), fmt::format("unexpected {} after a complete expression", describe(peek())),
@@ -89,7 +94,21 @@ class Parser {
     return expr;
   }
 
+  /// Counts one level of nesting while alive. Every recursion of the grammar (parentheses,
+  /// function arguments, cast, not, unary minus) takes one, so no text can exhaust the stack.
+  struct Nesting {
+    explicit Nesting(Parser& parser) : parser_(parser) {
+      if (++parser_.depth_ > kMaxDepth) {
+        parser_.fail(parser_.peek(), fmt::format("the expression nests deeper than {} levels", kMaxDepth),
+                     "split it into simpler steps");
+      }
+    }
+    ~Nesting() { --parser_.depth_; }
+    Parser& parser_;
+  };
+
   ExprPtr parseOr() {
+    Nesting nesting(*this);
     ExprPtr left = parseAnd();
     while (peek().isKeyword("or")) {
       size_t offset = next().offset;
@@ -109,6 +128,7 @@ class Parser {
 
   ExprPtr parseNot() {
     if (peek().isKeyword("not")) {
+      Nesting nesting(*this);
       auto expr = std::make_unique<Expr>();
       expr->kind = ExprKind::kUnary;
       expr->unaryOp = UnaryOp::kNot;
@@ -207,6 +227,7 @@ class Parser {
 
   ExprPtr parseUnary() {
     if (peek().isOperator("-")) {
+      Nesting nesting(*this);
       auto expr = std::make_unique<Expr>();
       expr->kind = ExprKind::kUnary;
       expr->unaryOp = UnaryOp::kNegate;
@@ -357,9 +378,12 @@ class Parser {
     return expr;
   }
 
+  static constexpr int kMaxDepth = 200;
+  static constexpr size_t kMaxTokens = 4096;
   SourceLocation start_;
   std::vector<Token> tokens_;
   size_t position_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

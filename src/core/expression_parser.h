@@ -14,7 +14,8 @@
 
 namespace jobtuner::core {
 
-/// Parses `text` into an unchecked tree. `start` is where the text begins in its file; errors
+/// Parses `text` into an unchecked tree. Limits: 200 levels of nesting, 4096 tokens (UserError
+/// beyond them). `start` is where the text begins in its file; errors
 /// (UserError) point at the offending token's column.
 /// In the rule dialect a number may carry a unit: a kQuantity node whose unit the rule engine
 /// checks and converts.

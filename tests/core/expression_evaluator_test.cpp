@@ -4,6 +4,7 @@
 
 #include "core/expression_checker.h"
 #include "core/expression_evaluator.h"
+#include "core/expression_parser.h"
 
 using namespace jobtuner::core;
 
@@ -137,4 +138,22 @@ TEST_CASE("selectRows keeps rows where a predicate is true, not null", "[express
   ColumnBatch kept = takeRows(batch, rows);
   CHECK(kept.numRows() == 2);
   CHECK(kept.column(3).toString(0) == "North");
+}
+
+TEST_CASE("the parser bounds nesting and length, so no text exhausts the stack", "[expression]") {
+  auto errorOf = [](const std::string& text) {
+    try {
+      parseExpression(text);
+    } catch (const UserError& error) {
+      return std::string(error.what());
+    }
+    return std::string("(parsed)");
+  };
+  CHECK(errorOf(std::string(150, '(') + "1" + std::string(150, ')')) == "(parsed)");
+  CHECK(errorOf(std::string(300, '(') + "1" + std::string(300, ')')) == "the expression nests deeper than 200 levels");
+  CHECK(errorOf(std::string(250, '-') + "1") == "the expression nests deeper than 200 levels");
+  CHECK(errorOf(std::string(100000, '-') + "1") == "the expression is longer than 4096 tokens");
+  std::string chain = "1";
+  for (int i = 0; i < 3000; ++i) chain += " + 1";
+  CHECK(errorOf(chain) == "the expression is longer than 4096 tokens");
 }
