@@ -10,6 +10,7 @@
 
 #include "analyzers/builtin_rules.h"
 #include "core/nearest_name.h"
+#include "core/yaml_text.h"
 
 namespace jobtuner::analyzers {
 
@@ -64,13 +65,7 @@ class CatalogReader {
   explicit CatalogReader(std::string file) : file_(std::move(file)) {}
 
   std::vector<ReadEntry> read(std::string_view text) const {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& error) {
-      throw UserError(at(error.mark), fmt::format("YAML syntax error: {}", error.msg),
-                      "check the indentation and quoting near this place");
-    }
+    YAML::Node root = core::loadYaml(std::string(text), file_);
     if (!root.IsSequence()) {
       throw UserError(SourceLocation{file_, 1, 1},
                       "a removal-reason catalogue is a YAML list of entries, each with class, description, "
@@ -82,10 +77,7 @@ class CatalogReader {
   }
 
  private:
-  SourceLocation at(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return SourceLocation{file_};
-    return SourceLocation{file_, mark.line + 1, mark.column + 1};
-  }
+  SourceLocation at(const YAML::Mark& mark) const { return core::yamlLocation(file_, mark); }
 
   std::string scalar(const YAML::Node& node, const std::string& what) const {
     if (!node.IsScalar()) throw UserError(at(node.Mark()), fmt::format("{} must be a single value", what));

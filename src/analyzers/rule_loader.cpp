@@ -13,6 +13,7 @@
 
 #include "analyzers/builtin_rules.h"
 #include "core/nearest_name.h"
+#include "core/yaml_text.h"
 
 namespace jobtuner::analyzers {
 
@@ -62,10 +63,9 @@ class FileReader {
   std::vector<Draft> read() {
     YAML::Node root;
     try {
-      root = YAML::Load(input_.text);
-    } catch (const YAML::Exception& error) {
-      report(at(error.mark), "yaml-syntax", fmt::format("YAML syntax error: {}", error.msg),
-             "check the indentation and quoting near this place");
+      root = core::loadYaml(input_.text, input_.name);
+    } catch (const core::UserError& error) {
+      report(error.location(), "yaml-syntax", error.message(), error.hint());
       return {};
     }
     std::vector<Draft> drafts;
@@ -87,10 +87,7 @@ class FileReader {
   bool failed() const { return failed_; }
 
  private:
-  core::SourceLocation at(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return core::SourceLocation{input_.name};
-    return core::SourceLocation{input_.name, mark.line + 1, mark.column + 1};
-  }
+  core::SourceLocation at(const YAML::Mark& mark) const { return core::yamlLocation(input_.name, mark); }
 
   /// Where a scalar's text starts: past the opening quote; on the next line for | and > blocks.
   core::SourceLocation textStart(const YAML::Node& node) const {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/nearest_name.h"
+#include "core/yaml_text.h"
 
 namespace jobtuner::analyzers {
 
@@ -45,16 +46,8 @@ Suppressions Suppressions::load(const std::string& path) {
 }
 
 Suppressions Suppressions::parse(const std::string& text, const std::string& fileName) {
-  auto at = [&](const YAML::Mark& mark) {
-    if (mark.is_null() || mark.line < 0) return core::SourceLocation{fileName};
-    return core::SourceLocation{fileName, mark.line + 1, mark.column + 1};
-  };
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    throw core::UserError(at(error.mark), fmt::format("YAML syntax error: {}", error.msg), "check the indentation and quoting near this place");
-  }
+  auto at = [&](const YAML::Mark& mark) { return core::yamlLocation(fileName, mark); };
+  YAML::Node root = core::loadYaml(text, fileName);
   Suppressions suppressions;
   if (!root || root.IsNull()) return suppressions;
   if (!root.IsSequence()) {

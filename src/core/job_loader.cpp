@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/nearest_name.h"
+#include "core/yaml_text.h"
 
 namespace jobtuner::core {
 
@@ -61,13 +62,7 @@ class JobReader {
   explicit JobReader(std::string file) : file_(std::move(file)) {}
 
   JobSpec read(std::string_view text) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& error) {
-      throw UserError(at(error.mark), fmt::format("YAML syntax error: {}", error.msg),
-                      "check the indentation and quoting near this place");
-    }
+    YAML::Node root = loadYaml(std::string(text), file_);
     if (!root.IsMap()) throw UserError(SourceLocation{file_, 1, 1}, "a job is a YAML map with sources, from, steps and sink");
     JobSpec job;
     job.file = file_;
@@ -115,10 +110,7 @@ class JobReader {
   }
 
  private:
-  SourceLocation at(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return SourceLocation{file_};
-    return SourceLocation{file_, mark.line + 1, mark.column + 1};
-  }
+  SourceLocation at(const YAML::Mark& mark) const { return yamlLocation(file_, mark); }
 
   /// Where a scalar's text begins: after the opening quote of a quoted scalar.
   SourceLocation textStart(const YAML::Node& node) const {

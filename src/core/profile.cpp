@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "core/nearest_name.h"
+#include "core/yaml_text.h"
 
 namespace jobtuner::core {
 
@@ -68,10 +69,7 @@ std::string shown(std::string_view text) {
   return result + "'";
 }
 
-SourceLocation locationOf(const std::string& file, const YAML::Mark& mark) {
-  if (mark.is_null() || mark.line < 0) return SourceLocation{file};
-  return SourceLocation{file, mark.line + 1, mark.column + 1};
-}
+SourceLocation locationOf(const std::string& file, const YAML::Mark& mark) { return yamlLocation(file, mark); }
 
 std::string_view shapeOf(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
