@@ -507,20 +507,14 @@ RuleSet loadRules(const std::vector<RuleFileInput>& files) {
            std::make_tuple(fileRank(b.location.file), b.location.line, b.location.column);
   });
   set.diagnostics = std::move(unique);
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (!badFiles.count(i)) set.loadedFiles.push_back(files[i].name);
-  }
   return set;
 }
 
-std::vector<RuleFileInput> ruleInputs(bool withBuiltin, const std::vector<fs::path>& directories,
-                                      const std::vector<fs::path>& files) {
+std::vector<RuleFileInput> ruleInputs(const std::vector<fs::path>& directories) {
   std::vector<RuleFileInput> inputs;
-  if (withBuiltin) {
-    for (const RuleFileText& file : builtinRuleFiles()) {
-      if (file.name.find("/catalog/") != std::string::npos) continue;
-      inputs.push_back(RuleFileInput{file.name, file.text, true});
-    }
+  for (const RuleFileText& file : builtinRuleFiles()) {
+    if (file.name.find("/catalog/") != std::string::npos) continue;
+    inputs.push_back(RuleFileInput{file.name, file.text, true});
   }
   auto readFile = [&](const fs::path& path) {
     std::error_code error;
@@ -548,18 +542,7 @@ std::vector<RuleFileInput> ruleInputs(bool withBuiltin, const std::vector<fs::pa
     std::sort(paths.begin(), paths.end());
     for (const fs::path& path : paths) readFile(path);
   }
-  for (const fs::path& path : files) readFile(path);
   return inputs;
-}
-
-bool looksLikeRuleFile(const std::string& text) {
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (!root.IsSequence() || root.size() == 0 || !root[0].IsMap()) return false;
-    return static_cast<bool>(root[0]["id"]) || static_cast<bool>(root[0]["override"]);
-  } catch (const YAML::Exception&) {
-    return false;
-  }
 }
 
 }  // namespace jobtuner::analyzers

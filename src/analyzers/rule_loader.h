@@ -53,19 +53,13 @@ struct RuleFileInput {
 struct RuleSet {
   std::vector<Rule> rules;  // in load order; disabled ones included
   std::vector<RuleDiagnostic> diagnostics;
-  std::vector<std::string> loadedFiles;
 };
 
 /// Loads the given files (built-in ones first, in the order given).
 RuleSet loadRules(const std::vector<RuleFileInput>& files);
 
-/// The built-in rule files (compiled in), then every *.yaml / *.yml of each directory (sorted by
-/// name), then each extra file. Unreadable paths are diagnostics.
-std::vector<RuleFileInput> ruleInputs(bool withBuiltin, const std::vector<std::filesystem::path>& directories,
-                                      const std::vector<std::filesystem::path>& files = {});
-
-/// True when `text` looks like a rule file rather than a job or profile (`validate` uses it): a
-/// YAML list whose first item has `id` or `override`.
-bool looksLikeRuleFile(const std::string& text);
+/// The built-in rule files (compiled in), then every *.yaml / *.yml of each directory, sorted by
+/// name. Throws core::UserError for a path that is not a readable directory or a file over 1 MB.
+std::vector<RuleFileInput> ruleInputs(const std::vector<std::filesystem::path>& directories);
 
 }  // namespace jobtuner::analyzers

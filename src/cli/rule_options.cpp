@@ -15,7 +15,7 @@ void addRuleOptions(CLI::App& command, RuleOptions& options) {
 
 analyzers::RuleSet loadRuleSet(const RuleOptions& options) {
   std::vector<std::filesystem::path> directories(options.directories.begin(), options.directories.end());
-  analyzers::RuleSet set = analyzers::loadRules(analyzers::ruleInputs(true, directories));
+  analyzers::RuleSet set = analyzers::loadRules(analyzers::ruleInputs(directories));
   for (const analyzers::RuleDiagnostic& diagnostic : set.diagnostics) std::cerr << diagnostic.render() << "\n";
   if (!set.diagnostics.empty()) {
     if (options.strict) {

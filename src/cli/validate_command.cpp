@@ -181,7 +181,7 @@ size_t validateRules(const fs::path& path, size_t& rules) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  std::vector<analyzers::RuleFileInput> inputs = analyzers::ruleInputs(true, {});
+  std::vector<analyzers::RuleFileInput> inputs = analyzers::ruleInputs({});
   inputs.push_back(analyzers::RuleFileInput{path.string(), text.str(), false});
   analyzers::RuleSet set = analyzers::loadRules(inputs);
   for (const analyzers::RuleDiagnostic& diagnostic : set.diagnostics) std::cout << terminalSafe(diagnostic.render(), 4000) << "\n";

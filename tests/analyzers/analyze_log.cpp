@@ -16,7 +16,7 @@ std::vector<Finding> analyzeLogText(const std::string& logText, const std::strin
   auto store = collector::Store::open(directory / "store.db");
   collector::IngestSummary ingested = collector::ingestPath(*store, directory / "app-log", collector::IngestOptions{});
   REQUIRE(ingested.reports.size() == 1);
-  std::vector<RuleFileInput> inputs = ruleInputs(true, {});
+  std::vector<RuleFileInput> inputs = ruleInputs({});
   if (!extraRuleFile.empty()) inputs.push_back(RuleFileInput{"extra.yaml", extraRuleFile, false});
   RuleSet rules = loadRules(inputs);
   for (const RuleDiagnostic& diagnostic : rules.diagnostics) FAIL(diagnostic.render());

@@ -27,7 +27,7 @@ std::string describe(const std::vector<Finding>& findings) {
 TEST_CASE("the built-in rules find what corpus_expectations.yaml expects in each Spark log", "[analyzers][corpus]") {
   auto corpus = testing::requireCorpus();
   if (!corpus) return;
-  RuleSet rules = loadRules(ruleInputs(true, {}));
+  RuleSet rules = loadRules(ruleInputs({}));
   REQUIRE(rules.diagnostics.empty());
   YAML::Node expectations = YAML::LoadFile(std::string(JOBTUNER_SOURCE_DIR) + "/tests/analyzers/corpus_expectations.yaml");
   size_t checked = 0;

@@ -9,7 +9,7 @@ namespace jobtuner::analyzers {
 namespace {
 
 RuleSet loadWithBuiltins(const std::string& name, const std::string& text) {
-  std::vector<RuleFileInput> inputs = ruleInputs(true, {});
+  std::vector<RuleFileInput> inputs = ruleInputs({});
   inputs.push_back(RuleFileInput{name, text, false});
   return loadRules(inputs);
 }
@@ -34,7 +34,7 @@ const char* const kGood = R"(- id: many-tasks
 )";
 
 TEST_CASE("the built-in rules load without a problem", "[analyzers][loader]") {
-  RuleSet set = loadRules(ruleInputs(true, {}));
+  RuleSet set = loadRules(ruleInputs({}));
   for (const RuleDiagnostic& diagnostic : set.diagnostics) FAIL(diagnostic.render());
   CHECK(set.rules.size() >= 20);
   for (const Rule& rule : set.rules) {
@@ -113,7 +113,7 @@ TEST_CASE("a duplicate rule id points at the first definition", "[analyzers][loa
 }
 
 TEST_CASE("one bad file does not stop the other files", "[analyzers][loader]") {
-  std::vector<RuleFileInput> inputs = ruleInputs(true, {});
+  std::vector<RuleFileInput> inputs = ruleInputs({});
   size_t builtin = loadRules(inputs).rules.size();
   inputs.push_back(RuleFileInput{"user/a.yaml", "- id: broken\n  title: [\n", false});
   inputs.push_back(RuleFileInput{"user/b.yaml", kGood, false});
@@ -146,13 +146,6 @@ TEST_CASE("overrides change a built-in rule's params, levels or state by id", "[
 
   RuleSet unknown = loadWithBuiltins("user/unknown.yaml", "- override: task-duration-skw\n  enabled: false\n");
   CHECK(unknown.diagnostics.front().message == "no rule 'task-duration-skw' to override (did you mean 'task-duration-skew'?)");
-}
-
-TEST_CASE("looksLikeRuleFile tells rule files from other YAML", "[analyzers][loader]") {
-  CHECK(looksLikeRuleFile(kGood));
-  CHECK(looksLikeRuleFile("- override: stragglers\n  enabled: false\n"));
-  CHECK_FALSE(looksLikeRuleFile("executors: 2\n"));
-  CHECK_FALSE(looksLikeRuleFile("- a\n- b\n"));
 }
 
 }  // namespace

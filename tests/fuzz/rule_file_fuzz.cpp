@@ -14,7 +14,7 @@
 using namespace jobtuner::analyzers;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::vector<RuleFileInput> builtin = ruleInputs(true, {});
+  static const std::vector<RuleFileInput> builtin = ruleInputs({});
   std::vector<RuleFileInput> inputs = builtin;
   inputs.push_back(RuleFileInput{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size), false});
   RuleSet set = loadRules(inputs);
