@@ -78,6 +78,20 @@ collector::StoredFinding toStored(const Finding& finding, int64_t analyzedAtMs) 
   return stored;
 }
 
+FindingScope scopeOf(const collector::StoredFinding& finding) {
+  auto narrow = [](const std::optional<int64_t>& value) {
+    return value ? std::optional<int32_t>(static_cast<int32_t>(*value)) : std::nullopt;
+  };
+  FindingScope scope;
+  scope.kind = parseScopeKind(finding.scopeKind).value_or(ScopeKind::kApp);
+  scope.jobId = narrow(finding.jobId);
+  scope.stageId = narrow(finding.stageId);
+  scope.stageAttempt = narrow(finding.stageAttempt);
+  scope.stageName = finding.stageName;
+  scope.executorId = finding.executorId;
+  return scope;
+}
+
 nlohmann::ordered_json findingJson(const Finding& finding) {
   return {{"rule", finding.ruleId},
           {"title", finding.title},

@@ -34,6 +34,8 @@ AppAnalysis analyzeStoredApp(collector::Store& store, const std::string& appId, 
                              const std::vector<Rule>& rules, const Suppressions& suppressions, int64_t nowMs);
 
 collector::StoredFinding toStored(const Finding& finding, int64_t analyzedAtMs);
+/// Where a stored finding is, as the analysis that stored it placed it.
+FindingScope scopeOf(const collector::StoredFinding& finding);
 
 /// {"rule", "title", "severity", "scope": {...}, "message", "evidence": {name: value}, "advice": [...]}
 nlohmann::ordered_json findingJson(const Finding& finding);

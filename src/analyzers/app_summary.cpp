@@ -265,7 +265,9 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
     peakCores = std::max(peakCores, cores);
   }
 
-  // Stage attempts.
+  // Stage attempts. A shuffle's rows are what every attempt of its map stage wrote.
+  std::map<int32_t, int64_t> rowsWrittenByStage;
+  for (size_t i = 0; i < app.stages.size(); ++i) rowsWrittenByStage[app.stages[i].stageId] += stageCounts[i].shuffleRecordsWritten;
   int64_t failedStages = 0, unendedStages = 0;
   for (size_t i = 0; i < app.stages.size(); ++i) {
     const core::StageAttempt& stage = app.stages[i];
@@ -302,11 +304,7 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
       if (!parent || (!std::isnan(hotKeyRecords) && key.records <= hotKeyRecords)) continue;
       hotKey = key.key;
       hotKeyRecords = static_cast<double>(key.records);
-      int64_t written = 0;
-      for (size_t p = 0; p < app.stages.size(); ++p) {
-        if (app.stages[p].stageId == key.stageId) written += stageCounts[p].shuffleRecordsWritten;
-      }
-      hotKeyShare = ratio(hotKeyRecords, static_cast<double>(written));
+      hotKeyShare = ratio(hotKeyRecords, static_cast<double>(rowsWrittenByStage[key.stageId]));
     }
     if (!hotKey.empty()) {
       // Sketch counts are lower bounds and may cover several shuffles the stage reads: capped.

@@ -25,6 +25,8 @@ struct FindingScope {
 
   /// "app", "job 3", "stage 4.0 (aggregate-by-customer)", "executor 7".
   std::string describe() const;
+  /// "4.0 (aggregate-by-customer)": the stage attempt and its name, as messages write {stage}.
+  std::string stageText() const;
 };
 
 struct Evidence {

@@ -1,7 +1,5 @@
 #include "analyzers/message_template.h"
 
-#include <fmt/format.h>
-
 #include "analyzers/app_summary.h"
 #include "core/expression_lexer.h"
 
@@ -71,11 +69,7 @@ std::string MessageTemplate::render(const EvalContext& context) const {
       case PartKind::kWhere: out += where.describe(); break;
       case PartKind::kApp: out += context.summary.app.appId; break;
       case PartKind::kJob: out += where.jobId ? std::to_string(*where.jobId) : "-"; break;
-      case PartKind::kStage: {
-        out += fmt::format("{}.{}", where.stageId.value_or(0), where.stageAttempt.value_or(0));
-        if (!where.stageName.empty()) out += fmt::format(" ({})", where.stageName);
-        break;
-      }
+      case PartKind::kStage: out += where.stageText(); break;
       case PartKind::kExecutor: out += where.executorId; break;
       case PartKind::kExpression: {
         Value value = part.expression.evaluate(context);

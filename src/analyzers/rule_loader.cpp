@@ -485,12 +485,14 @@ RuleSet loadRules(const std::vector<RuleFileInput>& files) {
   // One report per problem, with the line it points into.
   std::vector<RuleDiagnostic> unique;
   std::set<std::string> seen;
+  std::map<std::string, std::vector<std::string>> linesOf;
   for (RuleDiagnostic& diagnostic : set.diagnostics) {
     for (const RuleFileInput& file : files) {
       if (file.name != diagnostic.location.file || diagnostic.location.line <= 0) continue;
-      std::vector<std::string> lines = splitLines(file.text);
-      if (static_cast<size_t>(diagnostic.location.line) <= lines.size()) {
-        diagnostic.sourceLine = lines[static_cast<size_t>(diagnostic.location.line - 1)];
+      auto [lines, unread] = linesOf.try_emplace(file.name);
+      if (unread) lines->second = splitLines(file.text);
+      if (static_cast<size_t>(diagnostic.location.line) <= lines->second.size()) {
+        diagnostic.sourceLine = lines->second[static_cast<size_t>(diagnostic.location.line - 1)];
       }
     }
     if (seen.insert(diagnostic.render()).second) unique.push_back(std::move(diagnostic));

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "cli/text_table.h"
 #include "collector/ingest.h"
 #include "core/errors.h"
+#include "runtime/clock.h"
 
 namespace jobtuner::cli {
 
@@ -29,10 +29,6 @@ struct AnalyzeArguments {
   std::string failOn;
   bool json = false;
 };
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 /// The event log of a run directory ($JOBTUNER_HOME/runs/<app-id>/<app-id>), else the path.
 fs::path logPathOf(const fs::path& target) {
@@ -92,7 +88,7 @@ int runAnalyze(const AnalyzeArguments& arguments, const CommandContext& context)
   analyzers::RuleSet rules = loadRuleSet(arguments.rules);
   analyzers::Suppressions suppressions;
   if (!arguments.suppressions.empty()) suppressions = analyzers::Suppressions::load(arguments.suppressions);
-  int64_t now = nowMs();
+  int64_t now = runtime::nowMs();
   for (const analyzers::Suppression* expired : suppressions.expired(now)) {
     std::cerr << fmt::format("jobtuner: warning: {}: the suppression of {} expired on {}; it silences nothing now\n",
                              expired->location.toString(), expired->ruleId, expired->expires);

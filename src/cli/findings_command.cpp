@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "cli/text_table.h"
 #include "core/errors.h"
 #include "core/units.h"
+#include "runtime/clock.h"
 
 namespace jobtuner::cli {
 
@@ -39,8 +39,7 @@ int runFindings(const FindingsArguments& arguments, const CommandContext& contex
   if (!arguments.since.empty()) {
     std::optional<int64_t> span = core::parseDurationMs(arguments.since);
     if (!span) throw core::UserError(fmt::format("--since '{}' is not a duration", arguments.since), "write e.g. 24h, 7d or 90min");
-    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    query.sinceMs = std::max<int64_t>(1, now - *span);
+    query.sinceMs = std::max<int64_t>(1, runtime::nowMs() - *span);
   }
   auto store = context.openStore();
   std::vector<collector::StoredFinding> findings = store->queryFindings(query);
@@ -65,11 +64,8 @@ int runFindings(const FindingsArguments& arguments, const CommandContext& contex
   }
   TextTable table({"severity", "app", "rule", "where", "message"});
   for (const collector::StoredFinding& finding : findings) {
-    std::string where = finding.scopeKind;
-    if (finding.scopeKind == "stage") where = fmt::format("stage {}.{}", finding.stageId.value_or(0), finding.stageAttempt.value_or(0));
-    if (finding.scopeKind == "executor") where = "executor " + finding.executorId;
-    if (finding.scopeKind == "job") where = fmt::format("job {}", finding.jobId.value_or(0));
-    table.addRow({finding.severity, terminalSafe(finding.appId), finding.ruleId, terminalSafe(where, 60), terminalSafe(finding.message, 300)});
+    table.addRow({finding.severity, terminalSafe(finding.appId), finding.ruleId, terminalSafe(analyzers::scopeOf(finding).describe(), 60),
+                  terminalSafe(finding.message, 300)});
   }
   table.print(std::cout);
   return core::kExitOk;

@@ -13,8 +13,13 @@ namespace jobtuner::analyzers {
 std::vector<Finding> analyzeLogText(const std::string& logText, const std::string& extraRuleFile) {
   testing::TempDir directory;
   testing::writeFile(directory / "app-log", logText);
+  return analyzeLogFile(directory / "app-log", extraRuleFile);
+}
+
+std::vector<Finding> analyzeLogFile(const std::filesystem::path& log, const std::string& extraRuleFile) {
+  testing::TempDir directory;
   auto store = collector::Store::open(directory / "store.db");
-  collector::IngestSummary ingested = collector::ingestPath(*store, directory / "app-log", collector::IngestOptions{});
+  collector::IngestSummary ingested = collector::ingestPath(*store, log, collector::IngestOptions{});
   REQUIRE(ingested.reports.size() == 1);
   std::vector<RuleFileInput> inputs = ruleInputs({});
   if (!extraRuleFile.empty()) inputs.push_back(RuleFileInput{"extra.yaml", extraRuleFile, false});

@@ -4,6 +4,7 @@
 // through the real pipeline: the log is written to a file, ingested into a fresh store, summarized
 // and evaluated.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 namespace jobtuner::analyzers {
 
 std::vector<Finding> analyzeLogText(const std::string& logText, const std::string& extraRuleFile = {});
+/// The same for a log on disk, which must hold one app.
+std::vector<Finding> analyzeLogFile(const std::filesystem::path& log, const std::string& extraRuleFile = {});
 
 /// The findings of one rule.
 std::vector<Finding> findingsOf(const std::vector<Finding>& findings, const std::string& ruleId);

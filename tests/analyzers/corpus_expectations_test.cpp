@@ -7,10 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "analyzers/analysis.h"
-#include "analyzers/rule_loader.h"
-#include "collector/ingest.h"
-#include "collector/store.h"
+#include "analyze_log.h"
+#include "analyzers/severity.h"
 #include "support/test_support.h"
 
 namespace jobtuner::analyzers {
@@ -27,27 +25,20 @@ std::string describe(const std::vector<Finding>& findings) {
 TEST_CASE("the built-in rules find what corpus_expectations.yaml expects in each Spark log", "[analyzers][corpus]") {
   auto corpus = testing::requireCorpus();
   if (!corpus) return;
-  RuleSet rules = loadRules(ruleInputs({}));
-  REQUIRE(rules.diagnostics.empty());
   YAML::Node expectations = YAML::LoadFile(std::string(JOBTUNER_SOURCE_DIR) + "/tests/analyzers/corpus_expectations.yaml");
   size_t checked = 0;
   for (const YAML::Node& log : expectations["logs"]) {
     std::string path = log["path"].as<std::string>();
     DYNAMIC_SECTION(path) {
-      testing::TempDir directory;
-      auto store = collector::Store::open(directory / "store.db");
-      collector::IngestSummary ingested = collector::ingestPath(*store, *corpus / path, collector::IngestOptions{});
-      REQUIRE(ingested.reports.size() == 1);
-      const collector::IngestReport& report = ingested.reports.front();
-      AppAnalysis analysis = analyzeStoredApp(*store, report.appId, report.attemptId, rules.rules, Suppressions{}, 0);
-      INFO("findings of " << path << ":\n" << describe(analysis.findings));
+      std::vector<Finding> findings = analyzeLogFile(*corpus / path);
+      INFO("findings of " << path << ":\n" << describe(findings));
 
       for (const YAML::Node& expected : log["expect"]) {
         std::string rule = expected["rule"].as<std::string>();
         Severity minimum = *parseSeverity(expected["min_severity"].as<std::string>());
         INFO("expected: " << rule << " at least " << toString(minimum) << " (" << expected["why"].as<std::string>() << ")");
         bool found = false;
-        for (const Finding& finding : analysis.findings) {
+        for (const Finding& finding : findings) {
           if (finding.ruleId != rule || finding.severity < minimum) continue;
           if (expected["stage"] && finding.scope.stageId != expected["stage"].as<int32_t>()) continue;
           if (expected["message_contains"] && finding.message.find(expected["message_contains"].as<std::string>()) == std::string::npos) {
@@ -61,7 +52,7 @@ TEST_CASE("the built-in rules find what corpus_expectations.yaml expects in each
       for (const YAML::Node& bounded : log["at_most_low"]) {
         std::string rule = bounded["rule"].as<std::string>();
         INFO("at most low: " << rule << " (" << bounded["why"].as<std::string>() << ")");
-        for (const Finding& finding : analysis.findings) {
+        for (const Finding& finding : findings) {
           if (finding.ruleId == rule) CHECK(finding.severity == Severity::kLow);
         }
         ++checked;
