@@ -40,6 +40,7 @@ const std::array kBindings{
     Binding{"executor_memory", &Profile::executorMemoryBytes},
     Binding{"memory_overhead", &Profile::memoryOverheadBytes},
     Binding{"memory_fraction", &Profile::memoryFraction},
+    Binding{"storage_fraction", &Profile::storageFraction},
     Binding{"shuffle_partitions", &Profile::shufflePartitions},
     Binding{"broadcast_threshold", &Profile::broadcastThresholdBytes},
     Binding{"max_partition_bytes", &Profile::maxPartitionBytes},

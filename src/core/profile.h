@@ -45,6 +45,7 @@ struct Profile {
   int64_t executorMemoryBytes = 0;
   int64_t memoryOverheadBytes = 0;
   double memoryFraction = 0;
+  double storageFraction = 0;
   int64_t shufflePartitions = 0;
   int64_t broadcastThresholdBytes = 0;  // -1: no broadcast joins
   int64_t maxPartitionBytes = 0;

@@ -40,6 +40,10 @@ constexpr std::array kProfileSettings{
                    "Share of executor_memory (in Spark, of the heap less 300 MB) that execution and storage "
                    "share; lower means earlier spills.",
                    "spark.memory.fraction", "1.6.0"},
+    ProfileSetting{"storage_fraction", SettingType::kFraction, "0.5", {0, 1, true, true},
+                   "Share of the memory_fraction region where cached data (broadcast tables) is safe from "
+                   "eviction; execution may take the rest of storage's memory back.",
+                   "spark.memory.storageFraction", "1.6.0"},
     ProfileSetting{"shuffle_partitions", SettingType::kCount, "200", {1, 100000},
                    "Partitions of each shuffle, unless a step's override sets its own.",
                    "spark.sql.shuffle.partitions", "1.1.0"},

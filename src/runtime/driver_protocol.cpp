@@ -38,6 +38,8 @@ nlohmann::json profileToJson(const core::Profile& profile) {
           {"executorCores", profile.executorCores},
           {"executorMemoryBytes", profile.executorMemoryBytes},
           {"memoryFraction", profile.memoryFraction},
+          {"storageFraction", profile.storageFraction},
+          {"memoryOverheadBytes", profile.memoryOverheadBytes},
           {"steps", steps}};
 }
 
@@ -49,6 +51,8 @@ core::Profile profileFromJson(const nlohmann::json& in) {
   profile.executorCores = in.at("executorCores").get<int64_t>();
   profile.executorMemoryBytes = in.at("executorMemoryBytes").get<int64_t>();
   profile.memoryFraction = in.at("memoryFraction").get<double>();
+  profile.storageFraction = in.at("storageFraction").get<double>();
+  profile.memoryOverheadBytes = in.at("memoryOverheadBytes").get<int64_t>();
   for (const auto& [name, entry] : in.at("steps").items()) {
     core::StepOverride step;
     if (entry.contains("partitions")) step.partitions = entry["partitions"].get<int64_t>();
