@@ -41,6 +41,9 @@ const std::array kBindings{
     Binding{"memory_overhead", &Profile::memoryOverheadBytes},
     Binding{"memory_fraction", &Profile::memoryFraction},
     Binding{"storage_fraction", &Profile::storageFraction},
+    Binding{"max_executor_failures", &Profile::maxExecutorFailures},
+    Binding{"heartbeat_interval", &Profile::heartbeatIntervalMs},
+    Binding{"network_timeout", &Profile::networkTimeoutMs},
     Binding{"shuffle_partitions", &Profile::shufflePartitions},
     Binding{"broadcast_threshold", &Profile::broadcastThresholdBytes},
     Binding{"max_partition_bytes", &Profile::maxPartitionBytes},
@@ -216,6 +219,10 @@ class ProfileReader {
         readSteps(file, valueNode);
         continue;
       }
+      if (key == "faults") {
+        readFaults(file, valueNode);
+        continue;
+      }
       if (const ProfileSetting* setting = findProfileSetting(key)) {
         readSetting(file, *setting, valueNode);
         continue;
@@ -368,6 +375,97 @@ class ProfileReader {
     return salting;
   }
 
+  void readFaults(const std::string& file, const YAML::Node& node) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) {
+      problem(locationOf(file, node.Mark()), fmt::format("faults must be a map, not {}", shapeOf(node)),
+              "write 'faults:' then, indented, e.g. 'kill_executors: 2' or 'fail_task: [{stage: 1, partition: 0}]'");
+      return;
+    }
+    static const std::vector<std::string> kKeys = {"seed",      "kill_executors", "kill_executor", "hang_executor",
+                                                   "fail_task", "hang_task",      "slow_task"};
+    FaultPlan& plan = profile_.faults;
+    std::map<std::string, SourceLocation> seen;
+    for (auto entry = node.begin(); entry != node.end(); ++entry) {
+      SourceLocation keyLocation = locationOf(file, entry->first.Mark());
+      std::string key = entry->first.IsScalar() ? entry->first.Scalar() : std::string();
+      if (!noteOnce(seen, key, keyLocation)) continue;
+      YAML::Node value = entry->second;  // a copy: the iterator hands out a temporary pair
+      std::string what = "faults." + key;
+      if (key == "seed" || key == "kill_executors") {
+        std::optional<SettingValue> number = scalarValue(file, what, SettingType::kCount, {0, 1e15}, value);
+        if (!number) continue;
+        if (key == "seed") plan.seed = std::get<int64_t>(*number);
+        if (key == "kill_executors") plan.randomExecutorKills = std::get<int64_t>(*number);
+      } else if (key == "kill_executor") {
+        readTaskFaults(file, what, value, "after", plan.killExecutor);
+      } else if (key == "hang_executor") {
+        readTaskFaults(file, what, value, "after", plan.hangExecutor);
+      } else if (key == "fail_task") {
+        readTaskFaults(file, what, value, "", plan.failTask);
+      } else if (key == "hang_task") {
+        readTaskFaults(file, what, value, "", plan.hangTask);
+      } else if (key == "slow_task") {
+        readTaskFaults(file, what, value, "delay", plan.slowTask);
+      } else {
+        problem(keyLocation, fmt::format("unknown key {} in faults", shown(key)), unknownNameHint(key, kKeys));
+      }
+    }
+  }
+
+  /// A list of {stage, partition, attempt[, timeKey]}; `timeKey` is "after", "delay" or none.
+  void readTaskFaults(const std::string& file, const std::string& what, const YAML::Node& node,
+                      const std::string& timeKey, std::vector<TaskFault>& faults) {
+    if (!node.IsSequence()) {
+      problem(locationOf(file, node.Mark()), fmt::format("bad value for {}: expected a list, found {}", what, shapeOf(node)),
+              fmt::format("write e.g. '{}: [{{stage: 1, partition: 0}}]'", what.substr(what.find('.') + 1)));
+      return;
+    }
+    std::vector<std::string> keys = {"stage", "partition", "attempt"};
+    if (!timeKey.empty()) keys.push_back(timeKey);
+    for (const YAML::Node& item : node) {
+      if (!item.IsMap()) {
+        problem(locationOf(file, item.Mark()), fmt::format("bad value in {}: expected a map, found {}", what, shapeOf(item)),
+                "each entry names a task attempt: '{stage: 1, partition: 0, attempt: 0}'");
+        continue;
+      }
+      TaskFault fault;
+      bool valid = true;
+      bool hasStage = false;
+      bool hasPartition = false;
+      std::map<std::string, SourceLocation> seen;
+      for (auto entry = item.begin(); entry != item.end(); ++entry) {
+        SourceLocation keyLocation = locationOf(file, entry->first.Mark());
+        std::string key = entry->first.IsScalar() ? entry->first.Scalar() : std::string();
+        if (!noteOnce(seen, key, keyLocation)) continue;
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+          problem(keyLocation, fmt::format("unknown key {} in {}", shown(key), what), unknownNameHint(key, keys));
+          valid = false;
+          continue;
+        }
+        bool isTime = key == timeKey;
+        std::optional<SettingValue> value =
+            isTime ? scalarValue(file, what + "." + key, SettingType::kDuration, {0, 24 * 3600 * 1000.0}, entry->second)
+                   : scalarValue(file, what + "." + key, SettingType::kCount, {0, 1e9}, entry->second);
+        if (!value) {
+          valid = false;
+          continue;
+        }
+        if (key == "stage") hasStage = true, fault.task.stage = std::get<int64_t>(*value);
+        if (key == "partition") hasPartition = true, fault.task.partition = std::get<int64_t>(*value);
+        if (key == "attempt") fault.task.attempt = std::get<int64_t>(*value);
+        if (key == "after") fault.afterMs = std::get<int64_t>(*value);
+        if (key == "delay") fault.delayMs = std::get<int64_t>(*value);
+      }
+      if (!hasStage || !hasPartition) {
+        problem(locationOf(file, item.Mark()), what + " entries need a stage and a partition",
+                "write e.g. '{stage: 1, partition: 0}' (stage ids as `jobtuner explain` prints them)");
+        valid = false;
+      }
+      if (valid) faults.push_back(fault);
+    }
+  }
+
   bool readSaltKeys(const std::string& file, const std::string& what, const YAML::Node& node,
                     std::vector<std::string>& keys) {
     if (node.IsNull()) return true;  // no keys: every key is salted
@@ -461,7 +559,11 @@ bool Profile::sameSettings(const Profile& other) const {
   for (const Binding& binding : kBindings) {
     if (value(binding.name) != other.value(binding.name)) return false;
   }
-  return steps == other.steps;
+  return steps == other.steps && faults == other.faults;
+}
+
+int64_t Profile::executorReplacementLimit() const {
+  return maxExecutorFailures > 0 ? maxExecutorFailures : std::max<int64_t>(3, 2 * executors);
 }
 
 ProfileErrors::ProfileErrors(std::vector<UserError> problems)

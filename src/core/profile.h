@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/fault_plan.h"
 #include "core/settings_catalog.h"
 
 namespace jobtuner::core {
@@ -54,7 +55,11 @@ struct Profile {
   double speculationMultiplier = 0;
   double speculationQuantile = 0;
   int64_t speculationMinRuntimeMs = 0;
+  int64_t maxExecutorFailures = 0;
+  int64_t heartbeatIntervalMs = 0;
+  int64_t networkTimeoutMs = 0;
   std::map<std::string, StepOverride> steps;
+  FaultPlan faults;
 
   /// Where each setting that is not a default came from: "file:line:col" or "--set".
   std::map<std::string, std::string, std::less<>> origins;
@@ -69,6 +74,8 @@ struct Profile {
   std::string origin(std::string_view name) const;
   /// The settings as Spark properties (spark.executor.memory=1g, ...), in catalogue order.
   std::vector<std::pair<std::string, std::string>> sparkProperties() const;
+  /// Executors the driver may replace: max_executor_failures, or Spark's rule when it is 0.
+  int64_t executorReplacementLimit() const;
   /// The step override for `step`, or nullptr.
   const StepOverride* stepOverride(std::string_view step) const;
 

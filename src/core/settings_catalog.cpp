@@ -44,6 +44,16 @@ constexpr std::array kProfileSettings{
                    "Share of the memory_fraction region where cached data (broadcast tables) is safe from "
                    "eviction; execution may take the rest of storage's memory back.",
                    "spark.memory.storageFraction", "1.6.0"},
+    ProfileSetting{"max_executor_failures", SettingType::kCount, "0", {0, 100000},
+                   "Executors the driver replaces after they are lost before it stops replacing them; 0 means "
+                   "Spark's rule: twice the executors, at least 3.",
+                   "spark.executor.maxNumFailures", "3.5.0"},
+    ProfileSetting{"heartbeat_interval", SettingType::kDuration, "10s", {10, 3600 * 1000.0},
+                   "How often each executor tells the driver it is alive.", "spark.executor.heartbeatInterval",
+                   "1.1.0"},
+    ProfileSetting{"network_timeout", SettingType::kDuration, "2min", {100, 24 * 3600 * 1000.0},
+                   "An executor silent this long (no heartbeat, no result) is declared lost and killed.",
+                   "spark.network.timeout", "1.3.0"},
     ProfileSetting{"shuffle_partitions", SettingType::kCount, "200", {1, 100000},
                    "Partitions of each shuffle, unless a step's override sets its own.",
                    "spark.sql.shuffle.partitions", "1.1.0"},
@@ -77,6 +87,9 @@ constexpr std::array kStructureKeys{
                                    "keys set here override it."},
     ProfileStructureKey{"steps", "Overrides for single steps, keyed by the step's stable name (as `jobtuner "
                                  "run` and findings print it)."},
+    ProfileStructureKey{"faults", "Faults to inject, for tests and demos: kill_executors (a count, at random "
+                                  "moments), kill_executor, hang_executor, fail_task, hang_task, slow_task (lists of "
+                                  "{stage, partition, attempt, after|delay}) and the seed of the random choices."},
 };
 
 constexpr std::array kStepSettings{

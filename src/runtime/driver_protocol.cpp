@@ -40,6 +40,7 @@ nlohmann::json profileToJson(const core::Profile& profile) {
           {"memoryFraction", profile.memoryFraction},
           {"storageFraction", profile.storageFraction},
           {"memoryOverheadBytes", profile.memoryOverheadBytes},
+          {"heartbeatIntervalMs", profile.heartbeatIntervalMs},
           {"steps", steps}};
 }
 
@@ -53,6 +54,7 @@ core::Profile profileFromJson(const nlohmann::json& in) {
   profile.memoryFraction = in.at("memoryFraction").get<double>();
   profile.storageFraction = in.at("storageFraction").get<double>();
   profile.memoryOverheadBytes = in.at("memoryOverheadBytes").get<int64_t>();
+  profile.heartbeatIntervalMs = in.at("heartbeatIntervalMs").get<int64_t>();
   for (const auto& [name, entry] : in.at("steps").items()) {
     core::StepOverride step;
     if (entry.contains("partitions")) step.partitions = entry["partitions"].get<int64_t>();

@@ -327,3 +327,53 @@ TEST_CASE("a --set override changes a profile key, its Spark property or a step'
   CHECK(keysFirst.hint() == "set steps.other.salting.buckets first");
   CHECK(profile.executors == Profile().executors);  // failed overrides change nothing
 }
+
+TEST_CASE("a faults section is read into a fault plan", "[core][profile]") {
+  TempDir dir;
+  writeFile(dir / "chaos.yaml",
+            "faults:\n"
+            "  seed: 7\n"
+            "  kill_executors: 2\n"
+            "  kill_executor: [{stage: 1, partition: 0, attempt: 1, after: 50ms}]\n"
+            "  hang_executor: [{stage: 2, partition: 3}]\n"
+            "  fail_task: [{stage: 0, partition: 4}]\n"
+            "  hang_task: [{stage: 0, partition: 5, attempt: 2}]\n"
+            "  slow_task: [{stage: 1, partition: 6, delay: 2s}]\n");
+  Profile profile = loadProfile(dir / "chaos.yaml");
+  const FaultPlan& faults = profile.faults;
+  CHECK(faults.seed == 7);
+  CHECK(faults.randomExecutorKills == 2);
+  REQUIRE(faults.killExecutor.size() == 1);
+  CHECK(faults.killExecutor[0].task == TaskSelector{1, 0, 1});
+  CHECK(faults.killExecutor[0].afterMs == 50);
+  CHECK(faults.hangExecutor.at(0).task == TaskSelector{2, 3, 0});
+  CHECK(faults.failTask.at(0).task == TaskSelector{0, 4, 0});
+  CHECK(faults.hangTask.at(0).task == TaskSelector{0, 5, 2});
+  CHECK(faults.slowTask.at(0).delayMs == 2000);
+  CHECK_FALSE(faults.empty());
+  CHECK(Profile().faults.empty());
+  CHECK_FALSE(profile.sameSettings(Profile()));
+}
+
+TEST_CASE("a bad faults section is an error at the entry, naming what to write", "[core][profile]") {
+  TempDir dir;
+  UserError unknown = loadError(dir / "a.yaml", "faults:\n  kill_executor: [{stage: 1, partition: 0, delay: 1s}]\n");
+  CHECK(unknown.location().line == 2);
+  CHECK(std::string(unknown.what()).find("unknown key 'delay' in faults.kill_executor") != std::string::npos);
+  UserError missing = loadError(dir / "b.yaml", "faults:\n  fail_task: [{partition: 0}]\n");
+  CHECK(std::string(missing.what()).find("need a stage and a partition") != std::string::npos);
+  UserError notList = loadError(dir / "c.yaml", "faults:\n  slow_task: {stage: 1}\n");
+  CHECK(std::string(notList.what()).find("expected a list") != std::string::npos);
+  UserError typo = loadError(dir / "d.yaml", "faults:\n  kil_executors: 2\n");
+  CHECK(typo.hint().find("kill_executors") != std::string::npos);
+}
+
+TEST_CASE("the executor replacement limit follows Spark's rule unless set", "[core][profile]") {
+  Profile profile;
+  profile.executors = 1;
+  CHECK(profile.executorReplacementLimit() == 3);
+  profile.executors = 5;
+  CHECK(profile.executorReplacementLimit() == 10);
+  profile.maxExecutorFailures = 1;
+  CHECK(profile.executorReplacementLimit() == 1);
+}
