@@ -51,6 +51,10 @@ void printSummary(const runtime::RunSummary& summary, bool stored) {
     fmt::print("No output was written.\n");
   }
   if (summary.badRecords > 0) fmt::print("Skipped {} bad input records (on_bad_record: skip).\n", summary.badRecords);
+  if (summary.faultSeed) {
+    fmt::print("Faults:    injected as the profile's faults section says, seed {} (set faults.seed to repeat)\n",
+               *summary.faultSeed);
+  }
   fmt::print("App id:    {}\n", summary.appId);
   fmt::print("Event log: {}\n", summary.eventLog.string());
   fmt::print("Logs:      {}\n", summary.runDir.string());
@@ -70,6 +74,7 @@ nlohmann::json summaryJson(const runtime::RunSummary& summary, bool stored) {
           {"wall_ms", summary.wallMs},          {"stages", summary.stages},
           {"tasks", summary.tasks},             {"shuffle_bytes", summary.shuffleBytes},
           {"output_records", summary.outputRecords}, {"bad_records", summary.badRecords},
+          {"fault_seed", summary.faultSeed ? nlohmann::json(*summary.faultSeed) : nlohmann::json()},
           {"stored", stored}};
 }
 

@@ -22,7 +22,7 @@
 
 namespace jobtuner::core {
 
-/// One task attempt: stage id (as `jobtuner explain` numbers them), partition, attempt number.
+/// One task attempt: stage id (as `jobtuner show` prints them for a run), partition, attempt number.
 struct TaskSelector {
   int64_t stage = 0;
   int64_t partition = 0;

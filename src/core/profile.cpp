@@ -459,7 +459,7 @@ class ProfileReader {
       }
       if (!hasStage || !hasPartition) {
         problem(locationOf(file, item.Mark()), what + " entries need a stage and a partition",
-                "write e.g. '{stage: 1, partition: 0}' (stage ids as `jobtuner explain` prints them)");
+                "write e.g. '{stage: 1, partition: 0}' (stage ids as `jobtuner show` prints them for a run)");
         valid = false;
       }
       if (valid) faults.push_back(fault);

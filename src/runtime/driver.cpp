@@ -18,6 +18,8 @@
 #include "runtime/driver_log.h"
 #include "runtime/event_log_observer.h"
 #include "runtime/event_sinks.h"
+#include "runtime/executor_pool.h"
+#include "runtime/fault_injector.h"
 #include "runtime/job_preparation.h"
 #include "runtime/range_bounds.h"
 #include "runtime/run_directory.h"
@@ -29,7 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// How long executors get to start, connect and plan.
+/// How long the sidecar gets to start listening.
 constexpr int kStartTimeoutMs = 30'000;
 constexpr int kSidecarConnectStepMs = 200;
 // The sidecar has committed all but the last quarter second of the run by the end; this is for a
@@ -62,6 +64,12 @@ fs::path outputPathOf(const RunRequest& request, const PreparedJob& job) {
 /// Moves the finished part files into place: the old output (with --overwrite) is removed only
 /// once the new one is complete, and _SUCCESS is the last file written.
 void commitOutput(const fs::path& tempDir, const fs::path& output) {
+  // Attempts that died while writing (their executor lost) left their part files unrenamed.
+  std::vector<fs::path> abandoned;
+  for (const fs::directory_entry& entry : fs::directory_iterator(tempDir)) {
+    if (entry.path().filename().string().find(".attempt-") != std::string::npos) abandoned.push_back(entry.path());
+  }
+  for (const fs::path& path : abandoned) fs::remove(path);
   std::ofstream(tempDir / "_SUCCESS").close();
   if (fs::exists(output)) {
     fs::path old = output;
@@ -120,6 +128,7 @@ RunSummary runJob(const RunRequest& request) {
   core::Profile profile = request.profileFile ? core::loadProfile(*request.profileFile) : core::Profile();
   for (const std::string& setting : request.settings) core::applyOverride(profile, setting);
   PreparedJob job = prepareJob(request.jobFile, profile);
+  checkFaultTargets(profile.faults, job.plan);
 
   RunSummary summary;
   fs::path output = outputPathOf(request, job);
@@ -159,17 +168,21 @@ RunSummary runJob(const RunRequest& request) {
                                    collectorSocket.string(), "--event-log", run.eventLog().string()},
                                   options);
   }
-  fs::path driverSocket = run.socketDir() / "driver.sock";
-  core::LocalListener listener = core::LocalListener::listen(driverSocket, secret);
-  std::vector<ChildProcess> processes;
-  for (int id = 1; id <= profile.executors; ++id) {
-    SpawnOptions options;
-    options.logFile = run.executorLog(id);
-    options.stdinData = secret + "\n";
-    processes.push_back(ChildProcess::spawn({self.string(), "__executor", "--driver", driverSocket.string(), "--id",
-                                             std::to_string(id), "--cores", std::to_string(profile.executorCores)},
-                                            options));
-  }
+  // Executors start and plan while the sidecar starts.
+  ExecutorSetup setup;
+  setup.appId = run.appId;
+  setup.runDir = run.root.string();
+  setup.jobFile = request.jobFile.string();
+  setup.jobText = job.jobText;
+  setup.profile = profile;
+  setup.sources = job.sources;
+  setup.outputTempDir = outputTemp.string();
+  setup.sinkFormat = job.sinkFormat;
+  int replacementLimit = static_cast<int>(profile.executorReplacementLimit());
+  ExecutorPool pool(run, secret, setup, static_cast<int>(profile.executorCores), replacementLimit);
+  ExecutorArrivals started = pool.startInitial(static_cast<int>(profile.executors));
+  for (const std::string& failure : started.failures) log.error(failure);
+  std::vector<ExecutorConnection> executors = std::move(started.ready);
 
   std::vector<std::unique_ptr<EventSink>> sinks;
   sinks.push_back(std::make_unique<FileEventSink>(run.eventLog()));
@@ -182,87 +195,53 @@ RunSummary runJob(const RunRequest& request) {
     }
   }
   EventLogObserver events(sinks, run.appId, job, profile, startMs);
-  std::vector<ExecutorConnection> executors;
   std::vector<RunObserver*> observers = {&events};
   SummaryObserver counter(summary);
   observers.push_back(&counter);
   observers.insert(observers.end(), request.observers.begin(), request.observers.end());
 
-  ExecutorSetup setup;
-  setup.appId = run.appId;
-  setup.runDir = run.root.string();
-  setup.jobFile = request.jobFile.string();
-  setup.jobText = job.jobText;
-  setup.profile = profile;
-  setup.sources = job.sources;
-  setup.outputTempDir = outputTemp.string();
-  setup.sinkFormat = job.sinkFormat;
-  std::string setupFailure;
-  for (int connected = 0; connected < profile.executors; ++connected) {
-    std::optional<core::Accepted> accepted = listener.accept(kStartTimeoutMs);
-    if (!accepted) break;
-    nlohmann::json hello = nlohmann::json::parse(accepted->helloBody, nullptr, false);
-    ExecutorConnection executor;
-    executor.id = hello.value("executor", connected + 1);
-    executor.pid = hello.value("pid", 0);
-    executor.cores = static_cast<int>(profile.executorCores);
-    executor.freeSlots = executor.cores;
-    executor.channel = std::move(accepted->channel);
-    setup.executorId = executor.id;
-    executor.channel.send(static_cast<uint8_t>(DriverFrame::kSetup), nlohmann::json(setup).dump());
-    std::optional<core::Frame> answer = executor.channel.receive();
-    if (!answer || answer->type != static_cast<uint8_t>(DriverFrame::kReady)) {
-      setupFailure = answer ? answer->payload : "the executor exited during setup";
-      log.error(fmt::format("executor {} failed to start: {}", executor.id, setupFailure));
-      continue;
-    }
-    for (RunObserver* observer : observers) observer->executorAdded({executor.id, executor.cores, executor.pid, nowMs(), {}});
-    executors.push_back(std::move(executor));
+  std::optional<FaultInjector> faults;
+  if (!profile.faults.empty()) {
+    int64_t plannedTasks = 0;
+    for (const PlanStage& stage : job.plan.stages) plannedTasks += stage.numTasks;
+    faults.emplace(profile.faults, profile.faults.seed ? static_cast<uint64_t>(*profile.faults.seed) : freshFaultSeed(),
+                   plannedTasks);
+    summary.faultSeed = static_cast<int64_t>(faults->seed());
+    log.info(fmt::format("fault injection is on (the profile's faults section), seed {}", faults->seed()));
   }
 
-  // The socket stays open for the whole run, and whoever connects without the secret is refused
-  // (inside accept); executors cannot join late yet, so even a proven peer is turned away.
-  std::atomic<bool> running{true};
-  std::thread gatekeeper([&] {
-    while (running) {
-      if (std::optional<core::Accepted> late = listener.accept(100)) late->channel.close();
-    }
-  });
   ScheduleOutcome outcome;
   if (executors.empty()) {
-    outcome.failure = setupFailure.empty() ? "no executor started" : "no executor started: " + setupFailure;
+    outcome.failure = started.failures.empty() ? "no executor started" : "no executor started: " + started.failures.back();
   } else {
     SchedulerOptions options;
     options.taskMaxFailures = static_cast<int>(profile.taskMaxFailures);
+    options.memoryLimitBytes = profile.executorMemoryBytes + profile.memoryOverheadBytes;
+    options.networkTimeoutMs = profile.networkTimeoutMs;
+    options.maxExecutorFailures = replacementLimit;
+    options.faults = faults ? &*faults : nullptr;
+    options.log = [&log](const std::string& line) { log.info(line); };
     options.rangeBounds = [](const ShuffleSpec& shuffle, const std::vector<std::string>& samples) {
       return computeRangeBounds(shuffle, samples);
     };
     auto previousInt = std::signal(SIGINT, onInterrupt);
     auto previousTerm = std::signal(SIGTERM, onInterrupt);
     options.shouldAbort = [] { return interrupted != 0; };
-    outcome = runStages(job.plan, executors, observers, options);
+    outcome = runStages(job.plan, executors, pool, observers, options);
     std::signal(SIGINT, previousInt);
     std::signal(SIGTERM, previousTerm);
   }
-  running = false;
-  gatekeeper.join();
   for (ExecutorConnection& executor : executors) {
-    if (!executor.alive) continue;
     try {
       executor.channel.send(static_cast<uint8_t>(DriverFrame::kShutdown), {});
     } catch (const std::exception&) {
       // Already gone: nothing to tell it.
     }
   }
-  for (ChildProcess& process : processes) {
-    if (!outcome.failure.empty()) process.kill(SIGKILL);
-    process.wait();
-  }
+  pool.stop(!outcome.failure.empty());
   for (ExecutorConnection& executor : executors) {
-    if (executor.alive) {
-      for (RunObserver* observer : observers) {
-        observer->executorRemoved({executor.id, executor.cores, executor.pid, nowMs(), "the run finished"});
-      }
+    for (RunObserver* observer : observers) {
+      observer->executorRemoved({executor.id, executor.cores, executor.pid, nowMs(), "the run finished"});
     }
   }
 

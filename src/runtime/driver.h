@@ -40,6 +40,7 @@ struct RunSummary {
   int64_t shuffleBytes = 0;
   int64_t outputRecords = 0;
   int64_t badRecords = 0;     // skipped with on_bad_record: skip
+  std::optional<int64_t> faultSeed;  // set when the profile injected faults
   bool collected = false;     // the sidecar stored the whole run in the store
   std::string collectorProblem;  // why not, when a sidecar was asked for
 };

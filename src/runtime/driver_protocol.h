@@ -22,7 +22,11 @@ enum class DriverFrame : uint8_t {
   kReady = 40,       // executor -> driver: the plan is built, slots are free
   kSetupFailed = 41, // executor -> driver: the text of the error
   kTaskResult = 42,  // executor -> driver: TaskResult
+  kHeartbeat = 43,   // executor -> driver: alive (empty), every heartbeat_interval
 };
+
+/// A fault the driver injects into one task attempt (the profile's faults section).
+enum class InjectedFault : uint8_t { kNone, kFail, kHang, kSlow };
 
 /// One source as the driver resolved it: the files it read and the schema it declared or inferred.
 struct ResolvedSource {
@@ -50,6 +54,8 @@ struct TaskLaunch {
   int index = 0;           // the partition
   int attempt = 0;
   std::string rangeBounds; // hex of a serialized batch: the split points of a range exchange
+  InjectedFault fault = InjectedFault::kNone;
+  int64_t faultDelayMs = 0; // kSlow: how long the attempt sleeps before it starts
 };
 
 /// What a task attempt measured, in the runtime's own units (the driver converts to Spark's).
@@ -97,7 +103,7 @@ struct TaskResult {
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskLaunch, taskId, stageId, stageAttempt, index, attempt,
-                                                rangeBounds)
+                                                rangeBounds, fault, faultDelayMs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskMeasurements, launchMs, finishMs, deserializeMs,
                                                 deserializeCpuNs, runMs, cpuNs, resultSerializationMs,
                                                 blockedInMemoryManagerMs, resultSizeBytes,

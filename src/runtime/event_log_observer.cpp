@@ -174,9 +174,9 @@ void EventLogObserver::taskEnded(const TaskEvent& task) {
   json reason;
   if (task.succeeded) {
     reason = {{"Reason", "Success"}};
-  } else if (task.failureReason.rfind("ExecutorLostFailure", 0) == 0) {
+  } else if (!task.executorLossReason.empty()) {
     reason = {{"Reason", "ExecutorLostFailure"}, {"Executor ID", std::to_string(task.executorId)},
-              {"Exit Caused By App", true}, {"Loss Reason", task.failureReason}};
+              {"Exit Caused By App", true}, {"Loss Reason", task.executorLossReason}};
   } else {
     reason = {{"Reason", "ExceptionFailure"}, {"Class Name", "jobtuner.TaskFailure"}, {"Description", task.failureReason},
               {"Stack Trace", json::array()}, {"Full Stack Trace", task.failureReason}, {"Accumulator Updates", json::array()}};

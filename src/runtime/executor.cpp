@@ -6,7 +6,10 @@
 
 #include <condition_variable>
 #include <deque>
+#include <algorithm>
+#include <chrono>
 #include <iostream>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,6 +20,7 @@
 #include "runtime/clock.h"
 #include "runtime/driver_log.h"
 #include "runtime/driver_protocol.h"
+#include "runtime/injected_faults.h"
 #include "runtime/job_preparation.h"
 #include "runtime/task_runner.h"
 
@@ -55,6 +59,38 @@ class TaskQueue {
   std::condition_variable ready_;
   std::deque<TaskLaunch> tasks_;
   bool closed_ = false;
+};
+
+/// Tells the driver every `intervalMs` that this executor is alive, until stopped. A hung or
+/// stopped process stops heartbeating, which is how the driver tells it from a busy one.
+class Heartbeat {
+ public:
+  Heartbeat(core::LocalChannel& channel, int64_t intervalMs)
+      : thread_([this, &channel, intervalMs] {
+          std::unique_lock lock(mutex_);
+          while (!stopped_) {
+            if (stop_.wait_for(lock, std::chrono::milliseconds(intervalMs), [&] { return stopped_; })) break;
+            try {
+              channel.send(static_cast<uint8_t>(DriverFrame::kHeartbeat), {});
+            } catch (const std::exception&) {
+              break;  // the driver is gone; the main loop notices too
+            }
+          }
+        }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    stop_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stop_;
+  bool stopped_ = false;
+  std::thread thread_;
 };
 
 void log(const ExecutorOptions& options, std::string_view level, std::string_view message) {
@@ -125,6 +161,8 @@ int runExecutor(const ExecutorOptions& options) {
     });
   }
   int exitCode = 0;
+  std::optional<Heartbeat> heartbeat;
+  heartbeat.emplace(channel, std::max<int64_t>(10, setup.profile.heartbeatIntervalMs));
   try {
     while (std::optional<core::Frame> frame = channel.receive()) {
       if (frame->type == static_cast<uint8_t>(DriverFrame::kShutdown)) break;
@@ -136,6 +174,8 @@ int runExecutor(const ExecutorOptions& options) {
     log(options, "error", fmt::format("the driver connection failed: {}", error.what()));
     exitCode = 3;
   }
+  heartbeat.reset();
+  releaseHungTasks();
   queue.close();
   for (std::thread& worker : workers) worker.join();
   log(options, "info", "exiting");

@@ -33,6 +33,7 @@ struct TaskEvent {
   bool succeeded = false;   // end only
   bool killed = false;      // end only
   std::string failureReason;
+  std::string executorLossReason;  // an ExecutorLostFailure: why the executor was lost
   bool speculative = false;
   TaskMeasurements metrics; // end only
 };

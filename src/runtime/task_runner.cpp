@@ -11,6 +11,7 @@
 #include "runtime/clock.h"
 #include "runtime/batch_serializer.h"
 #include "runtime/csv_reader.h"
+#include "runtime/injected_faults.h"
 #include "runtime/jsonl_reader.h"
 #include "runtime/key_sketch.h"
 #include "runtime/row_writer.h"
@@ -289,6 +290,7 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
                  static_cast<uint64_t>(launch.attempt);
   context.metrics = &result.metrics;
   try {
+    actOutInjectedFault(launch);
     const PlanStage& stage = *context.stage;
     std::unique_ptr<ShuffleOutput> shuffleOutput;
     std::unique_ptr<SinkOutput> sinkOutput;

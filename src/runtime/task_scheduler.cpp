@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <poll.h>
 
+#include <csignal>
+
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
 #include "core/errors.h"
+#include "core/units.h"
 
 namespace jobtuner::runtime {
 
@@ -16,6 +19,10 @@ namespace {
 
 /// How many of a shuffle's heaviest keys the event log keeps.
 constexpr size_t kSketchEntriesKept = 20;
+/// How long the loop waits for results before it looks at heartbeats, memory and due faults.
+constexpr int kWatchStepMs = 50;
+/// How long a closed connection's process gets to be reaped, so its exit can be told.
+constexpr int kExitWaitMs = 500;
 
 enum class TaskState : uint8_t { kPending, kRunning, kDone };
 
@@ -40,9 +47,9 @@ struct RunningTask {
 
 class Scheduler {
  public:
-  Scheduler(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors,
+  Scheduler(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors, ExecutorPool& pool,
             const std::vector<RunObserver*>& observers, const SchedulerOptions& options)
-      : plan_(plan), executors_(executors), observers_(observers), options_(options) {
+      : plan_(plan), executors_(executors), pool_(pool), observers_(observers), options_(options) {
     for (const PlanStage& stage : plan.stages) {
       StageProgress progress;
       progress.stage = &stage;
@@ -55,20 +62,27 @@ class Scheduler {
 
   ScheduleOutcome run() {
     int64_t start = nowMs();
+    for (ExecutorConnection& executor : executors_) announce(executor);
     for (RunObserver* observer : observers_) observer->jobStarted(plan_, start);
     while (!outcome_.failure.size() && !allDone()) {
       if (options_.shouldAbort && options_.shouldAbort()) {
         outcome_.failure = "the run was interrupted";
         break;
       }
+      adoptArrivals();
       submitReadyStages();
       launchTasks();
-      if (liveExecutors() == 0) {
-        outcome_.failure = "every executor was lost";
+      injectFaults();  // faults aimed at the attempts just launched strike while they run
+      if (liveExecutors() == 0 && pool_.starting() == 0) {
+        outcome_.failure = "every executor was lost" + (lastStartFailure_.empty() ? "" : "; " + lastStartFailure_);
         break;
       }
       waitForResults();
+      watchExecutors();
+      injectFaults();
     }
+    // The caller tells the live executors to shut down and reports the end of each.
+    std::erase_if(executors_, [](const ExecutorConnection& executor) { return !executor.alive; });
     outcome_.succeeded = outcome_.failure.empty();
     for (RunObserver* observer : observers_) observer->jobEnded(nowMs(), outcome_.succeeded, outcome_.failure);
     return outcome_;
@@ -77,6 +91,30 @@ class Scheduler {
  private:
   bool allDone() const {
     return std::all_of(stages_.begin(), stages_.end(), [](const StageProgress& s) { return s.completed; });
+  }
+
+  void log(const std::string& line) const {
+    if (options_.log) options_.log(line);
+  }
+
+  void announce(ExecutorConnection& executor) {
+    executor.lastHeardMs = nowMs();
+    for (RunObserver* observer : observers_) observer->executorAdded({executor.id, executor.cores, executor.pid, nowMs(), {}});
+  }
+
+  /// Replacements that became ready join the executors; failed starts are remembered for the
+  /// message should every executor be lost.
+  void adoptArrivals() {
+    ExecutorArrivals arrivals = pool_.takeArrivals();
+    for (const std::string& failure : arrivals.failures) {
+      log(failure);
+      lastStartFailure_ = failure;
+    }
+    for (ExecutorConnection& executor : arrivals.ready) {
+      log(fmt::format("executor {} joined the run", executor.id));
+      announce(executor);
+      executors_.push_back(std::move(executor));
+    }
   }
 
   int liveExecutors() const {
@@ -133,6 +171,7 @@ class Scheduler {
         launch.index = static_cast<int>(index);
         launch.attempt = progress.attempts[index]++;
         launch.rangeBounds = progress.rangeBounds;
+        if (options_.faults) options_.faults->markLaunch(launch);
         RunningTask running;
         running.executorIndex = static_cast<int>(*executorIndex);
         running.event.taskId = launch.taskId;
@@ -146,10 +185,11 @@ class Scheduler {
         } catch (const core::SystemError&) {
           progress.attempts[index]--;
           --nextTaskId_;
-          loseExecutor(*executorIndex, "the executor's connection broke");
+          loseExecutor(*executorIndex, pool_.exitDescription(executor.id, kExitWaitMs));
           continue;
         }
         --executor.freeSlots;
+        if (options_.faults) options_.faults->taskLaunched(launch, executor.id, running.event.launchMs);
         progress.tasks[index] = TaskState::kRunning;
         ++outcome_.tasks;
         for (RunObserver* observer : observers_) observer->taskStarted(running.event);
@@ -166,7 +206,7 @@ class Scheduler {
       fds.push_back({executors_[i].channel.fd(), POLLIN, 0});
       owners.push_back(i);
     }
-    int ready = ::poll(fds.data(), fds.size(), 200);
+    int ready = ::poll(fds.data(), fds.size(), kWatchStepMs);
     if (ready <= 0) return;
     for (size_t k = 0; k < fds.size(); ++k) {
       if (fds[k].revents == 0) continue;
@@ -175,13 +215,17 @@ class Scheduler {
       try {
         frame = executors_[executorIndex].channel.receive();
       } catch (const core::SystemError& error) {
-        loseExecutor(executorIndex, fmt::format("the executor sent a malformed message: {}", error.what()));
+        // A killed executor's connection may end mid-frame or be reset: its exit says more.
+        std::string exit = pool_.exitDescription(executors_[executorIndex].id, kExitWaitMs);
+        bool exited = exit.find("(it closed its connection)") == std::string::npos;
+        loseExecutor(executorIndex, exited ? exit : fmt::format("the executor sent a malformed message: {}", error.what()));
         continue;
       }
       if (!frame) {
-        loseExecutor(executorIndex, "the executor process exited");
+        loseExecutor(executorIndex, pool_.exitDescription(executors_[executorIndex].id, kExitWaitMs));
         continue;
       }
+      executors_[executorIndex].lastHeardMs = nowMs();
       if (frame->type != static_cast<uint8_t>(DriverFrame::kTaskResult)) continue;
       TaskResult result = nlohmann::json::parse(frame->payload).get<TaskResult>();
       handleResult(executorIndex, std::move(result));
@@ -257,13 +301,60 @@ class Scheduler {
     for (RunObserver* observer : observers_) observer->stageCompleted(event);
   }
 
+  /// Loses executors that went silent for network_timeout (hung, stopped) or grew past their
+  /// memory limit, killing their processes as a cluster manager kills a container.
+  void watchExecutors() {
+    int64_t now = nowMs();
+    for (size_t i = 0; i < executors_.size(); ++i) {
+      ExecutorConnection& executor = executors_[i];
+      if (!executor.alive) continue;
+      if (now - executor.lastHeardMs > options_.networkTimeoutMs) {
+        pool_.signal(executor.id, SIGKILL);
+        loseExecutor(i, fmt::format("Executor heartbeat timed out after {} ms", now - executor.lastHeardMs));
+        continue;
+      }
+      if (options_.memoryLimitBytes <= 0) continue;
+      int64_t resident = pool_.residentBytes(executor.id);
+      if (resident > options_.memoryLimitBytes) {
+        pool_.signal(executor.id, SIGKILL);
+        loseExecutor(i, fmt::format("Container killed by jobtuner: exceeded memory limit {} (used {})",
+                                    core::formatBytes(options_.memoryLimitBytes), core::formatBytes(resident)));
+      }
+    }
+  }
+
+  void injectFaults() {
+    if (!options_.faults) return;
+    std::vector<int> busy;
+    for (const ExecutorConnection& executor : executors_) {
+      if (executor.alive && executor.freeSlots < executor.cores) busy.push_back(executor.id);
+    }
+    for (const ExecutorFault& fault : options_.faults->due(nowMs(), busy)) {
+      log(fault.description);
+      pool_.signal(fault.executorId, fault.signal);
+      if (fault.signal != SIGKILL) continue;
+      // Lost at once, as the process exit will say, so no task is launched on it meanwhile.
+      for (size_t i = 0; i < executors_.size(); ++i) {
+        if (executors_[i].id == fault.executorId) loseExecutor(i, pool_.exitDescription(fault.executorId, kExitWaitMs));
+      }
+    }
+  }
+
   void loseExecutor(size_t executorIndex, const std::string& reason) {
     ExecutorConnection& executor = executors_[executorIndex];
     if (!executor.alive) return;
     executor.alive = false;
     executor.channel.close();
+    log(fmt::format("lost executor {}: {}", executor.id, reason));
     for (RunObserver* observer : observers_) {
       observer->executorRemoved({executor.id, executor.cores, executor.pid, nowMs(), reason});
+    }
+    if (++executorFailures_ > options_.maxExecutorFailures) {
+      outcome_.failure = fmt::format(
+          "Max number of executor failures ({}) reached; the last executor lost ({}): {}",
+          options_.maxExecutorFailures, executor.id, reason);
+    } else if (!allDone()) {
+      pool_.startReplacement();
     }
     // Its running attempts fail; shuffle files live on the shared local disk, so finished map
     // outputs stay readable.
@@ -275,31 +366,36 @@ class Scheduler {
       TaskEvent event = it->second.event;
       it = running_.erase(it);
       event.finishMs = nowMs();
-      event.failureReason = fmt::format("ExecutorLostFailure (executor {} exited: {})", executor.id, reason);
+      event.failureReason =
+          fmt::format("ExecutorLostFailure (executor {} exited caused by one of the running tasks) Reason: {}",
+                      executor.id, reason);
+      event.executorLossReason = reason;
       for (RunObserver* observer : observers_) observer->taskEnded(event);
       StageProgress& progress = stages_[static_cast<size_t>(event.stageId)];
-      if (progress.tasks[static_cast<size_t>(event.index)] == TaskState::kRunning) {
+      if (outcome_.failure.empty() && progress.tasks[static_cast<size_t>(event.index)] == TaskState::kRunning) {
         failAttempt(progress, static_cast<size_t>(event.index), event.failureReason);
       }
-      if (!outcome_.failure.empty()) return;
     }
   }
 
   const PhysicalPlan& plan_;
   std::vector<ExecutorConnection>& executors_;
+  ExecutorPool& pool_;
   const std::vector<RunObserver*>& observers_;
   const SchedulerOptions& options_;
   std::vector<StageProgress> stages_;
   std::unordered_map<int64_t, RunningTask> running_;
   int64_t nextTaskId_ = 0;
+  int executorFailures_ = 0;
+  std::string lastStartFailure_;
   ScheduleOutcome outcome_;
 };
 
 }  // namespace
 
-ScheduleOutcome runStages(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors,
+ScheduleOutcome runStages(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors, ExecutorPool& pool,
                           const std::vector<RunObserver*>& observers, const SchedulerOptions& options) {
-  return Scheduler(plan, executors, observers, options).run();
+  return Scheduler(plan, executors, pool, observers, options).run();
 }
 
 }  // namespace jobtuner::runtime

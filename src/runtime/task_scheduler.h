@@ -2,31 +2,36 @@
 
 // The driver's scheduling loop: submits each stage once its parents are done, puts its tasks on
 // free executor slots, collects results, retries failed attempts up to task_max_failures, and
-// reports everything to the observers. One thread; it waits on the executors' channels with poll.
+// reports everything to the observers. It also watches the executors: one that exits, stops
+// heartbeating for network_timeout or grows past its memory limit is lost — its running attempts
+// fail with ExecutorLostFailure and the pool starts a replacement. One thread; it waits on the
+// executors' channels with poll.
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/local_channel.h"
 #include "runtime/clock.h"
+#include "runtime/executor_pool.h"
+#include "runtime/fault_injector.h"
 #include "runtime/physical_plan.h"
 #include "runtime/run_observer.h"
 
 namespace jobtuner::runtime {
 
-struct ExecutorConnection {
-  int id = 0;
-  int cores = 1;
-  int64_t pid = 0;
-  core::LocalChannel channel;
-  int freeSlots = 0;
-  bool alive = true;
-};
-
 struct SchedulerOptions {
   int taskMaxFailures = 4;
+  /// executor_memory + memory_overhead: an executor resident beyond it is killed; 0: unwatched.
+  int64_t memoryLimitBytes = 0;
+  /// An executor silent this long is lost.
+  int64_t networkTimeoutMs = 120'000;
+  /// Executor losses tolerated; one more fails the job (Spark's spark.executor.maxNumFailures).
+  int maxExecutorFailures = 3;
+  /// Injects the profile's faults; null when it has none.
+  FaultInjector* faults = nullptr;
+  /// Lines for the driver's log (losses, injected faults).
+  std::function<void(const std::string&)> log;
   /// Computes a range exchange's split points from the sort-key samples its map tasks returned
   /// (hex of serialized batches); returns the hex of the serialized bounds.
   std::function<std::string(const ShuffleSpec&, const std::vector<std::string>&)> rangeBounds;
@@ -43,8 +48,10 @@ struct ScheduleOutcome {
   int64_t shuffleBytes = 0; // written
 };
 
-/// Runs every stage of `plan` on `executors`. Observers are called in event order.
-ScheduleOutcome runStages(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors,
+/// Runs every stage of `plan` on `executors` (ready, not yet announced to the observers) and the
+/// replacements `pool` starts. Observers are called in event order. Returns with the executors
+/// that are still alive in `executors`.
+ScheduleOutcome runStages(const PhysicalPlan& plan, std::vector<ExecutorConnection>& executors, ExecutorPool& pool,
                           const std::vector<RunObserver*>& observers, const SchedulerOptions& options);
 
 }  // namespace jobtuner::runtime

@@ -1,0 +1,248 @@
+// The runtime under injected faults, end to end through the real binary: executors SIGKILLed at
+// random moments (chaos), killed more often than task_max_failures allows, hung (no heartbeats),
+// task attempts that fail, and an executor killed by the memory watchdog. Every surviving run's
+// output equals the fault-free run's; the event log shows each loss and retry as Spark writes it;
+// no executor process of a run outlives it.
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "support/output_rows.h"
+#include "support/test_support.h"
+
+using namespace jobtuner::testing;
+using nlohmann::json;
+
+namespace {
+
+struct FaultWorkspace {
+  TempDir dir;
+  fs::path home = dir / "home";
+  fs::path job = dir / "job.yaml";
+
+  FaultWorkspace() {
+    fs::create_directories(home);
+    std::mt19937 random(11);
+    std::string text = "order_id,customer,amount\n";
+    for (int i = 0; i < 20000; ++i) {
+      int customer = random() % 4 == 0 ? 7 : static_cast<int>(random() % 300);
+      text += fmt::format("{},{},{}.{:02d}\n", i, customer, random() % 1000, random() % 100);
+    }
+    writeFile(dir / "sales.csv", text);
+    std::string customers = "customer,tier\n";
+    for (int c = 0; c < 300; c += 2) customers += fmt::format("{},{}\n", c, c % 3 == 0 ? "gold" : "silver");
+    writeFile(dir / "customers.csv", customers);
+    // Three shuffles (aggregate, join, sort) over many small tasks, so kills land mid-stage.
+    writeFile(job, fmt::format(R"yaml(name: faulty
+sources:
+  sales: {{path: {0}/sales.csv, schema: {{order_id: int64, customer: int64, amount: "decimal(10,2)"}}}}
+  customers: {{path: {0}/customers.csv}}
+from: sales
+steps:
+  - aggregate: {{name: by-customer, by: [customer], compute: {{orders: "count()", revenue: "sum(amount)"}}}}
+  - join: {{name: with-tier, with: customers, on: [customer], type: left}}
+  - sort: [revenue desc, customer]
+)yaml",
+                               dir.path().string()));
+  }
+
+  /// Runs the job with the profile text; `--json` summary in `out`.
+  CommandResult run(const std::string& name, const std::string& profile) {
+    fs::path profilePath = dir / (name + ".profile.yaml");
+    writeFile(profilePath,
+              "executors: 2\nexecutor_cores: 2\nshuffle_partitions: 6\nmax_partition_bytes: 16k\n"
+              "broadcast_threshold: -1\n" +
+                  profile);
+    return runJobtuner({"--db", (home / "jobtuner.db").string(), "run", job.string(), "--profile",
+                        profilePath.string(), "--output", (dir / name).string(), "--quiet", "--json"},
+                       home);
+  }
+};
+
+/// The events of the run's event log, one JSON object each.
+std::vector<json> eventsOf(const CommandResult& result) {
+  json summary = json::parse(result.out);
+  std::ifstream in(summary.at("event_log").get<std::string>());
+  std::vector<json> events;
+  for (std::string line; std::getline(in, line);) events.push_back(json::parse(line));
+  return events;
+}
+
+/// Processes whose command line mentions `text` (executors name their run's socket).
+size_t processesMentioning(const std::string& text) {
+  size_t count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ifstream statFile(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
+    if (stat.find(") Z ") == std::string::npos && cmdline.find(text) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+struct TaskEnd {
+  int stage = 0;
+  int index = 0;
+  int attempt = 0;
+  std::string reason;
+};
+
+std::vector<TaskEnd> taskEnds(const std::vector<json>& events) {
+  std::vector<TaskEnd> ends;
+  for (const json& event : events) {
+    if (event.at("Event") != "SparkListenerTaskEnd") continue;
+    const json& info = event.at("Task Info");
+    ends.push_back({event.at("Stage ID").get<int>(), info.at("Index").get<int>(), info.at("Attempt").get<int>(),
+                    event.at("Task End Reason").at("Reason").get<std::string>()});
+  }
+  return ends;
+}
+
+std::vector<std::string> removalReasons(const std::vector<json>& events) {
+  std::vector<std::string> reasons;
+  for (const json& event : events) {
+    if (event.at("Event") == "SparkListenerExecutorRemoved") reasons.push_back(event.at("Removed Reason"));
+  }
+  return reasons;
+}
+
+/// Every failed attempt of kind `reason` was retried: a later attempt of the same task succeeded.
+bool everyFailureRetried(const std::vector<TaskEnd>& ends, const std::string& reason) {
+  for (const TaskEnd& failed : ends) {
+    if (failed.reason != reason) continue;
+    bool retried = std::any_of(ends.begin(), ends.end(), [&](const TaskEnd& end) {
+      return end.stage == failed.stage && end.index == failed.index && end.attempt > failed.attempt &&
+             end.reason == "Success";
+    });
+    if (!retried) return false;
+  }
+  return true;
+}
+
+size_t countReason(const std::vector<TaskEnd>& ends, const std::string& reason) {
+  return static_cast<size_t>(
+      std::count_if(ends.begin(), ends.end(), [&](const TaskEnd& end) { return end.reason == reason; }));
+}
+
+}  // namespace
+
+TEST_CASE("chaos: executors SIGKILLed at random moments never change the output", "[run][faults]") {
+  FaultWorkspace work;
+  CommandResult clean = work.run("clean", "");
+  REQUIRE(clean.exitCode == 0);
+  std::vector<Row> expected = readOutputRows(work.dir / "clean");
+  REQUIRE(expected.size() == 300);
+  for (int seed = 1; seed <= 20; ++seed) {
+    // At most task_max_failures - 1 kills, so no task can fail four times.
+    int kills = 1 + seed % 3;
+    std::string name = fmt::format("chaos-{}", seed);
+    CAPTURE(seed, kills);
+    CommandResult result = work.run(name, fmt::format("faults: {{seed: {}, kill_executors: {}}}\n", seed, kills));
+    INFO(result.out << result.err);
+    requireSameOutput(result, work.dir / name, expected);
+    CHECK(json::parse(result.out).at("fault_seed") == seed);
+    std::vector<json> events = eventsOf(result);
+    std::vector<TaskEnd> ends = taskEnds(events);
+    CHECK(countReason(ends, "ExecutorLostFailure") >= 1);
+    CHECK(everyFailureRetried(ends, "ExecutorLostFailure"));
+    size_t killed = 0;
+    for (const std::string& reason : removalReasons(events)) {
+      killed += reason == "the executor process exited: killed by signal 9 (SIGKILL)" ? 1 : 0;
+    }
+    // A kill drawn late may find no executor running tasks again before the job ends.
+    CHECK(killed >= 1);
+    CHECK(killed <= static_cast<size_t>(kills));
+    CHECK(processesMentioning(work.home.string()) == 0);
+  }
+}
+
+TEST_CASE("kills beyond task_max_failures fail the job clearly and commit nothing", "[run][faults]") {
+  FaultWorkspace work;
+  // Every attempt of one task loses its executor; the fourth failure ends the job.
+  CommandResult result = work.run("doomed",
+                                  "faults:\n  kill_executor:\n"
+                                  "    - {stage: 0, partition: 0, attempt: 0}\n"
+                                  "    - {stage: 0, partition: 0, attempt: 1}\n"
+                                  "    - {stage: 0, partition: 0, attempt: 2}\n"
+                                  "    - {stage: 0, partition: 0, attempt: 3}\n");
+  INFO(result.out << result.err);
+  CHECK(result.exitCode != 0);
+  json summary = json::parse(result.out);
+  CHECK_THAT(summary.at("failure").get<std::string>(),
+             Catch::StartsWith("Task 0 in stage 0 failed 4 times, most recently: ExecutorLostFailure (executor"));
+  CHECK_THAT(summary.at("failure").get<std::string>(), Catch::EndsWith("killed by signal 9 (SIGKILL)"));
+  CHECK_FALSE(fs::exists(work.dir / "doomed" / "_SUCCESS"));
+  CHECK_FALSE(fs::exists(work.dir / "doomed"));
+  std::vector<TaskEnd> ends = taskEnds(eventsOf(result));
+  CHECK(std::count_if(ends.begin(), ends.end(), [](const TaskEnd& end) {
+          return end.stage == 0 && end.index == 0 && end.reason == "ExecutorLostFailure";
+        }) == 4);
+  CHECK(processesMentioning(work.home.string()) == 0);
+}
+
+TEST_CASE("a hung executor is lost when its heartbeats stop, and its tasks rerun", "[run][faults]") {
+  FaultWorkspace work;
+  CommandResult clean = work.run("clean", "");
+  REQUIRE(clean.exitCode == 0);
+  CommandResult result = work.run("hung",
+                                  "heartbeat_interval: 100ms\nnetwork_timeout: 1s\n"
+                                  "faults:\n  hang_executor: [{stage: 1, partition: 2}]\n");
+  INFO(result.out << result.err);
+  requireSameOutput(result, work.dir / "hung", readOutputRows(work.dir / "clean"));
+  std::vector<json> events = eventsOf(result);
+  std::vector<std::string> reasons = removalReasons(events);
+  CHECK(std::any_of(reasons.begin(), reasons.end(), [](const std::string& reason) {
+    return reason.rfind("Executor heartbeat timed out after ", 0) == 0;
+  }));
+  std::vector<TaskEnd> ends = taskEnds(events);
+  CHECK(countReason(ends, "ExecutorLostFailure") >= 1);
+  CHECK(everyFailureRetried(ends, "ExecutorLostFailure"));
+  CHECK(processesMentioning(work.home.string()) == 0);
+}
+
+TEST_CASE("a failing task attempt is retried; one failing every attempt fails the job with its error",
+          "[run][faults]") {
+  FaultWorkspace work;
+  CommandResult clean = work.run("clean", "");
+  REQUIRE(clean.exitCode == 0);
+  CommandResult once = work.run("once", "faults:\n  fail_task: [{stage: 3, partition: 1}]\n");
+  INFO(once.out << once.err);
+  requireSameOutput(once, work.dir / "once", readOutputRows(work.dir / "clean"));
+  std::vector<TaskEnd> ends = taskEnds(eventsOf(once));
+  CHECK(countReason(ends, "ExceptionFailure") == 1);
+  CHECK(everyFailureRetried(ends, "ExceptionFailure"));
+
+  CommandResult always = work.run("always",
+                                  "task_max_failures: 2\nfaults:\n"
+                                  "  fail_task: [{stage: 3, partition: 1}, {stage: 3, partition: 1, attempt: 1}]\n");
+  CHECK(always.exitCode != 0);
+  CHECK_THAT(json::parse(always.out).at("failure").get<std::string>(),
+             Catch::Contains("Task 1 in stage 3 failed 2 times, most recently: injected failure (faults.fail_task"));
+  CHECK_FALSE(fs::exists(work.dir / "always"));
+}
+
+TEST_CASE("a hanging task attempt does not keep its executor from exiting when the job fails", "[run][faults]") {
+  FaultWorkspace work;
+  CommandResult result = work.run("hang", "task_max_failures: 1\nfaults:\n"
+                                          "  hang_task: [{stage: 0, partition: 0}]\n"
+                                          "  fail_task: [{stage: 0, partition: 1}]\n");
+  CHECK(result.exitCode != 0);
+  CHECK(processesMentioning(work.home.string()) == 0);
+}
+
+TEST_CASE("a fault aimed at a task the job does not have is an error before anything runs", "[run][faults]") {
+  FaultWorkspace work;
+  CommandResult result = work.run("nowhere", "faults:\n  fail_task: [{stage: 2, partition: 1}]\n");
+  CHECK(result.exitCode == 2);
+  CHECK_THAT(result.err, Catch::Contains("faults.fail_task names partition 1 of stage 2 (scan-customers), which has 1 task"));
+  CHECK_FALSE(fs::exists(work.home / "runs"));
+}
