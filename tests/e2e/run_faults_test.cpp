@@ -246,3 +246,56 @@ TEST_CASE("a fault aimed at a task the job does not have is an error before anyt
   CHECK_THAT(result.err, Catch::Contains("faults.fail_task names partition 1 of stage 2 (scan-customers), which has 1 task"));
   CHECK_FALSE(fs::exists(work.home / "runs"));
 }
+
+TEST_CASE("rss: a hot key too big for the join's build side loses executors to the memory limit, until given memory",
+          "[run][faults][rss]") {
+  TempDir dir;
+  fs::path home = dir / "home";
+  fs::create_directories(home);
+  // The join's build side: one key holds 400,000 rows of 100 bytes (about 40 MB of text, more in
+  // memory), which one task must hold whole — a build side does not spill.
+  {
+    std::ofstream events(dir / "events.csv");
+    events << "key,payload\n";
+    std::string payload(100, 'x');
+    for (int i = 0; i < 400'000; ++i) events << (i % 50 == 0 ? fmt::format("k{}", i) : std::string("hot")) << ',' << payload << '\n';
+  }
+  writeFile(dir / "keys.csv", "key,label\nhot,the hot one\nk0,first\n");
+  writeFile(dir / "job.yaml", fmt::format(R"yaml(name: hot-build
+sources:
+  keys: {{path: {0}/keys.csv}}
+  events: {{path: {0}/events.csv}}
+from: keys
+steps:
+  - join: {{name: with-events, with: events, on: [key]}}
+  - aggregate: {{by: [key], compute: {{rows: "count()"}}}}
+)yaml",
+                                          dir.path().string()));
+  auto run = [&](const std::string& name, const std::string& memory) {
+    return runJobtuner({"--db", (home / "jobtuner.db").string(), "run", (dir / "job.yaml").string(), "--output",
+                        (dir / name).string(), "--quiet", "--json", "--set", "broadcast_threshold=-1", "--set",
+                        "shuffle_partitions=4", "--set", "max_partition_bytes=4m", "--set", "executor_memory=" + memory,
+                        "--set", "memory_overhead=32m"},
+                       home);
+  };
+  CommandResult starved = run("starved", "16m");
+  INFO(starved.out << starved.err);
+  CHECK(starved.exitCode != 0);
+  std::string failure = json::parse(starved.out).at("failure");
+  CHECK_THAT(failure, Catch::Contains("failed 4 times, most recently: ExecutorLostFailure"));
+  CHECK_THAT(failure, Catch::Contains("Reason: Container killed by jobtuner: exceeded memory limit 48.0 MB (used "));
+  CHECK_FALSE(fs::exists(dir / "starved"));
+  size_t memoryKills = 0;
+  for (const std::string& reason : removalReasons(eventsOf(starved))) {
+    memoryKills += reason.rfind("Container killed by jobtuner: exceeded memory limit 48.0 MB (used ", 0) == 0 ? 1 : 0;
+  }
+  CHECK(memoryKills == 4);
+  CHECK(processesMentioning(home.string()) == 0);
+
+  CommandResult ample = run("ample", "1g");
+  INFO(ample.out << ample.err);
+  REQUIRE(ample.exitCode == 0);
+  std::vector<Row> rows = readOutputRows(dir / "ample");
+  std::sort(rows.begin(), rows.end());
+  CHECK(rows == std::vector<Row>{{"hot", "392000"}, {"k0", "1"}});
+}
