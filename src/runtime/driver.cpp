@@ -219,6 +219,10 @@ RunSummary runJob(const RunRequest& request) {
     options.memoryLimitBytes = profile.executorMemoryBytes + profile.memoryOverheadBytes;
     options.networkTimeoutMs = profile.networkTimeoutMs;
     options.maxExecutorFailures = replacementLimit;
+    options.speculation = profile.speculation;
+    options.speculationMultiplier = profile.speculationMultiplier;
+    options.speculationQuantile = profile.speculationQuantile;
+    options.speculationMinRuntimeMs = profile.speculationMinRuntimeMs;
     options.faults = faults ? &*faults : nullptr;
     options.log = [&log](const std::string& line) { log.info(line); };
     options.rangeBounds = [](const ShuffleSpec& shuffle, const std::vector<std::string>& samples) {

@@ -19,11 +19,18 @@ enum class DriverFrame : uint8_t {
   kSetup = 32,       // driver -> executor: ExecutorSetup
   kLaunchTask = 33,  // driver -> executor: TaskLaunch
   kShutdown = 34,    // driver -> executor: finish running tasks' results, then exit
+  kKillTask = 35,    // driver -> executor: TaskKill
   kReady = 40,       // executor -> driver: the plan is built, slots are free
   kSetupFailed = 41, // executor -> driver: the text of the error
   kTaskResult = 42,  // executor -> driver: TaskResult
   kHeartbeat = 43,   // executor -> driver: alive (empty), every heartbeat_interval
 };
+
+/// The driver asks an executor to end a running attempt.
+struct TaskKill {
+  int64_t taskId = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskKill, taskId)
 
 /// A fault the driver injects into one task attempt (the profile's faults section).
 enum class InjectedFault : uint8_t { kNone, kFail, kHang, kSlow };
@@ -97,6 +104,10 @@ struct TaskResult {
   bool succeeded = false;
   std::string error;        // a failed attempt's reason
   bool userError = false;   // bad input (no retry helps): the run fails with exit code 2
+  bool killed = false;      // the driver asked the attempt to die (a speculative race lost)
+  /// Files the attempt wrote under temporary names, and the names that commit them; the driver
+  /// renames them for the first successful attempt of a task only (data before index).
+  std::vector<std::pair<std::string, std::string>> commits;
   TaskMeasurements metrics;
   std::vector<KeySketchEntry> keySketch;  // the heaviest keys this task wrote to its shuffle
   std::string sortKeySample;              // hex of a serialized batch (range exchanges)
@@ -113,8 +124,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskMeasurements, launchMs, fini
                                                 shuffleReadRecords, shuffleWriteBytes, shuffleWriteRecords,
                                                 shuffleWriteTimeNs, badRecords)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeySketchEntry, key, records, bytes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskResult, taskId, succeeded, error, userError, metrics,
-                                                keySketch, sortKeySample)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskResult, taskId, succeeded, error, userError, killed, commits,
+                                                metrics, keySketch, sortKeySample)
 
 void to_json(nlohmann::json& out, const ExecutorSetup& setup);
 void from_json(const nlohmann::json& in, ExecutorSetup& setup);

@@ -174,6 +174,8 @@ void EventLogObserver::taskEnded(const TaskEvent& task) {
   json reason;
   if (task.succeeded) {
     reason = {{"Reason", "Success"}};
+  } else if (task.killed) {
+    reason = {{"Reason", "TaskKilled"}, {"Kill Reason", task.failureReason}, {"Accumulator Updates", json::array()}};
   } else if (!task.executorLossReason.empty()) {
     reason = {{"Reason", "ExecutorLostFailure"}, {"Executor ID", std::to_string(task.executorId)},
               {"Exit Caused By App", true}, {"Loss Reason", task.executorLossReason}};

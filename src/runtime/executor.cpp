@@ -21,6 +21,7 @@
 #include "runtime/driver_log.h"
 #include "runtime/driver_protocol.h"
 #include "runtime/injected_faults.h"
+#include "runtime/task_kills.h"
 #include "runtime/job_preparation.h"
 #include "runtime/task_runner.h"
 
@@ -148,7 +149,8 @@ int runExecutor(const ExecutorOptions& options) {
     workers.emplace_back([&] {
       while (std::optional<TaskLaunch> launch = queue.pop()) {
         TaskResult result = runTask(planned->plan, shuffleDir, sink, *launch);
-        if (!result.succeeded) {
+        forgetTaskKill(launch->taskId);
+        if (!result.succeeded && !result.killed) {
           log(options, "warn", fmt::format("task {} (stage {}, partition {}) failed: {}", launch->taskId,
                                            launch->stageId, launch->index, result.error));
         }
@@ -168,6 +170,8 @@ int runExecutor(const ExecutorOptions& options) {
       if (frame->type == static_cast<uint8_t>(DriverFrame::kShutdown)) break;
       if (frame->type == static_cast<uint8_t>(DriverFrame::kLaunchTask)) {
         queue.push(nlohmann::json::parse(frame->payload).get<TaskLaunch>());
+      } else if (frame->type == static_cast<uint8_t>(DriverFrame::kKillTask)) {
+        requestTaskKill(nlohmann::json::parse(frame->payload).get<TaskKill>().taskId);
       }
     }
   } catch (const std::exception& error) {

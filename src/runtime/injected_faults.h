@@ -8,7 +8,8 @@
 
 namespace jobtuner::runtime {
 
-/// kSlow sleeps for the launch's delay; kFail throws; kHang blocks until releaseHungTasks().
+/// kSlow sleeps for the launch's delay; kFail throws; kHang blocks until releaseHungTasks(). A
+/// sleeping or hung attempt the driver kills ends at once (TaskKilledError).
 void actOutInjectedFault(const TaskLaunch& launch);
 
 /// Lets hung attempts end (with a failure), so an executor told to exit can join its threads.

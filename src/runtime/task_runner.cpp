@@ -12,6 +12,7 @@
 #include "runtime/batch_serializer.h"
 #include "runtime/csv_reader.h"
 #include "runtime/injected_faults.h"
+#include "runtime/task_kills.h"
 #include "runtime/jsonl_reader.h"
 #include "runtime/key_sketch.h"
 #include "runtime/row_writer.h"
@@ -211,8 +212,10 @@ class SinkOutput final : public Operator {
     writer_->close();
     context_.metrics->outputBytes += writer_->bytesWritten();
     context_.metrics->outputRecords += writer_->recordsWritten();
-    fs::rename(tempPath_, finalPath_);
   }
+
+  /// The driver renames the part file into place for the first attempt of the task to succeed.
+  std::pair<std::string, std::string> commit() const { return {tempPath_.string(), finalPath_.string()}; }
 
  private:
   const TaskContext& context_;
@@ -220,6 +223,24 @@ class SinkOutput final : public Operator {
   fs::path finalPath_;
   fs::path tempPath_;
   std::optional<RowWriter> writer_;
+};
+
+/// Sits before a task's first operator: an attempt the driver killed stops at its next batch.
+class KillCheckpoint final : public Operator {
+ public:
+  KillCheckpoint(int64_t taskId, Operator* next) : taskId_(taskId), next_(next) {}
+  void push(core::ColumnBatch batch) override {
+    throwIfTaskKilled(taskId_);
+    next_->push(std::move(batch));
+  }
+  void finish() override {
+    throwIfTaskKilled(taskId_);
+    next_->finish();
+  }
+
+ private:
+  int64_t taskId_;
+  Operator* next_;
 };
 
 /// Pushes the stage's input for this task into `first`.
@@ -311,7 +332,9 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
     }
     result.metrics.deserializeCpuNs = threadCpuNs() - setupCpuNs;
     result.metrics.deserializeMs = result.metrics.deserializeCpuNs / 1'000'000;
-    readInput(context, *next);
+    KillCheckpoint checkpoint(launch.taskId, next);
+    readInput(context, checkpoint);
+    if (sinkOutput) result.commits.push_back(sinkOutput->commit());
     size_t peak = 0;
     for (const auto& op : operators) peak += op->peakMemoryBytes();
     result.metrics.peakExecutionMemoryBytes = static_cast<int64_t>(peak);
@@ -320,6 +343,9 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
       result.sortKeySample = shuffleOutput->sample();
     }
     result.succeeded = true;
+  } catch (const TaskKilledError& error) {
+    result.error = error.what();
+    result.killed = true;
   } catch (const core::UserError& error) {
     result.error = error.render();
     result.userError = true;

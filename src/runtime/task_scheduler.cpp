@@ -6,6 +6,8 @@
 #include <csignal>
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -34,6 +36,9 @@ struct StageProgress {
   std::vector<TaskState> tasks;
   std::vector<int> attempts;   // attempts launched per index
   std::vector<int> failures;   // failed attempts per index
+  std::vector<int> running;    // attempts running per index (two while speculated)
+  std::vector<bool> speculated;
+  std::vector<int64_t> successDurationsMs;
   int done = 0;
   std::vector<std::string> samples;
   std::map<std::string, KeySketchEntry> sketch;
@@ -56,6 +61,8 @@ class Scheduler {
       progress.tasks.assign(static_cast<size_t>(stage.numTasks), TaskState::kPending);
       progress.attempts.assign(static_cast<size_t>(stage.numTasks), 0);
       progress.failures.assign(static_cast<size_t>(stage.numTasks), 0);
+      progress.running.assign(static_cast<size_t>(stage.numTasks), 0);
+      progress.speculated.assign(static_cast<size_t>(stage.numTasks), false);
       stages_.push_back(std::move(progress));
     }
   }
@@ -80,6 +87,13 @@ class Scheduler {
       waitForResults();
       watchExecutors();
       injectFaults();
+      if (options_.speculation) findSpeculatableTasks();
+    }
+    // Losers of speculative races may still run: they were told to die, and must be gone before
+    // the output is committed, or a late part file could land in it.
+    while (outcome_.failure.empty() && !running_.empty() && liveExecutors() > 0) {
+      waitForResults();
+      watchExecutors();
     }
     // The caller tells the live executors to shut down and reports the end of each.
     std::erase_if(executors_, [](const ExecutorConnection& executor) { return !executor.alive; });
@@ -146,12 +160,14 @@ class Scheduler {
     }
   }
 
-  /// The live executor with the most free slots, so work spreads evenly.
-  std::optional<size_t> freestExecutor() const {
+  /// The live executor with the most free slots, so work spreads evenly; `avoid` (an executor id
+  /// already running an attempt of the task) is passed over.
+  std::optional<size_t> freestExecutor(const std::vector<int>& avoid = {}) const {
     std::optional<size_t> best;
     for (size_t i = 0; i < executors_.size(); ++i) {
       const ExecutorConnection& executor = executors_[i];
       if (!executor.alive || executor.freeSlots == 0) continue;
+      if (std::find(avoid.begin(), avoid.end(), executor.id) != avoid.end()) continue;
       if (!best || executor.freeSlots > executors_[*best].freeSlots) best = i;
     }
     return best;
@@ -164,38 +180,125 @@ class Scheduler {
         if (progress.tasks[index] != TaskState::kPending) continue;
         std::optional<size_t> executorIndex = freestExecutor();
         if (!executorIndex) return;
-        ExecutorConnection& executor = executors_[*executorIndex];
-        TaskLaunch launch;
-        launch.taskId = nextTaskId_++;
-        launch.stageId = progress.stage->id;
-        launch.index = static_cast<int>(index);
-        launch.attempt = progress.attempts[index]++;
-        launch.rangeBounds = progress.rangeBounds;
-        if (options_.faults) options_.faults->markLaunch(launch);
-        RunningTask running;
-        running.executorIndex = static_cast<int>(*executorIndex);
-        running.event.taskId = launch.taskId;
-        running.event.stageId = launch.stageId;
-        running.event.index = launch.index;
-        running.event.attempt = launch.attempt;
-        running.event.executorId = executor.id;
-        running.event.launchMs = nowMs();
-        try {
-          executor.channel.send(static_cast<uint8_t>(DriverFrame::kLaunchTask), nlohmann::json(launch).dump());
-        } catch (const core::SystemError&) {
-          progress.attempts[index]--;
-          --nextTaskId_;
-          loseExecutor(*executorIndex, pool_.exitDescription(executor.id, kExitWaitMs));
-          continue;
-        }
-        --executor.freeSlots;
-        if (options_.faults) options_.faults->taskLaunched(launch, executor.id, running.event.launchMs);
-        progress.tasks[index] = TaskState::kRunning;
-        ++outcome_.tasks;
-        for (RunObserver* observer : observers_) observer->taskStarted(running.event);
-        running_.emplace(launch.taskId, std::move(running));
+        launchAttempt(progress, index, *executorIndex, false);
       }
     }
+    // Speculative copies take the slots left, on executors not running the task already.
+    for (auto it = speculatable_.begin(); it != speculatable_.end();) {
+      StageProgress& progress = stages_[static_cast<size_t>(it->first)];
+      size_t index = it->second;
+      if (progress.tasks[index] != TaskState::kRunning || progress.running[index] != 1) {
+        it = speculatable_.erase(it);
+        continue;
+      }
+      std::optional<size_t> executorIndex = freestExecutor(executorsRunning(progress.stage->id, index));
+      if (!executorIndex) {
+        ++it;
+        continue;
+      }
+      launchAttempt(progress, index, *executorIndex, true);
+      it = speculatable_.erase(it);
+    }
+  }
+
+  std::vector<int> executorsRunning(int stageId, size_t index) const {
+    std::vector<int> ids;
+    for (const auto& [taskId, running] : running_) {
+      if (running.event.stageId == stageId && static_cast<size_t>(running.event.index) == index) {
+        ids.push_back(running.event.executorId);
+      }
+    }
+    return ids;
+  }
+
+  void launchAttempt(StageProgress& progress, size_t index, size_t executorIndex, bool speculative) {
+    ExecutorConnection& executor = executors_[executorIndex];
+    TaskLaunch launch;
+    launch.taskId = nextTaskId_++;
+    launch.stageId = progress.stage->id;
+    launch.index = static_cast<int>(index);
+    launch.attempt = progress.attempts[index]++;
+    launch.rangeBounds = progress.rangeBounds;
+    if (options_.faults) options_.faults->markLaunch(launch);
+    RunningTask running;
+    running.executorIndex = static_cast<int>(executorIndex);
+    running.event.taskId = launch.taskId;
+    running.event.stageId = launch.stageId;
+    running.event.index = launch.index;
+    running.event.attempt = launch.attempt;
+    running.event.executorId = executor.id;
+    running.event.speculative = speculative;
+    running.event.launchMs = nowMs();
+    try {
+      executor.channel.send(static_cast<uint8_t>(DriverFrame::kLaunchTask), nlohmann::json(launch).dump());
+    } catch (const core::SystemError&) {
+      progress.attempts[index]--;
+      --nextTaskId_;
+      loseExecutor(executorIndex, pool_.exitDescription(executor.id, kExitWaitMs));
+      return;
+    }
+    --executor.freeSlots;
+    if (options_.faults) options_.faults->taskLaunched(launch, executor.id, running.event.launchMs);
+    progress.tasks[index] = TaskState::kRunning;
+    ++progress.running[index];
+    ++outcome_.tasks;
+    if (speculative) log(fmt::format("speculating task {} of stage {} on executor {}", index, launch.stageId, executor.id));
+    for (RunObserver* observer : observers_) observer->taskStarted(running.event);
+    running_.emplace(launch.taskId, std::move(running));
+  }
+
+  /// Spark's rule (TaskSetManager.checkSpeculatableTasks): once a quantile of the stage's tasks
+  /// succeeded, a lone attempt running over multiplier x their median duration is copied.
+  void findSpeculatableTasks() {
+    int64_t now = nowMs();
+    for (StageProgress& progress : stages_) {
+      if (!progress.submitted || progress.completed) continue;
+      int numTasks = progress.stage->numTasks;
+      int minFinished = std::max(1, static_cast<int>(std::floor(options_.speculationQuantile * numTasks)));
+      if (progress.done < minFinished || progress.successDurationsMs.empty()) continue;
+      std::vector<int64_t> durations = progress.successDurationsMs;
+      std::nth_element(durations.begin(), durations.begin() + static_cast<std::ptrdiff_t>(durations.size() / 2),
+                       durations.end());
+      double median = static_cast<double>(durations[durations.size() / 2]);
+      double threshold = std::max(options_.speculationMultiplier * median,
+                                  static_cast<double>(options_.speculationMinRuntimeMs));
+      for (const auto& [taskId, running] : running_) {
+        if (running.event.stageId != progress.stage->id) continue;
+        auto index = static_cast<size_t>(running.event.index);
+        if (progress.speculated[index] || progress.running[index] != 1) continue;
+        if (static_cast<double>(now - running.event.launchMs) <= threshold) continue;
+        progress.speculated[index] = true;
+        speculatable_.emplace_back(progress.stage->id, index);
+      }
+    }
+  }
+
+  /// Asks the executor running attempt `taskId` to end it; it reports back as killed.
+  void killAttempt(int64_t taskId, const std::string& reason) {
+    auto found = running_.find(taskId);
+    if (found == running_.end()) return;
+    killReasons_[taskId] = reason;
+    ExecutorConnection& executor = executors_[static_cast<size_t>(found->second.executorIndex)];
+    try {
+      executor.channel.send(static_cast<uint8_t>(DriverFrame::kKillTask), nlohmann::json(TaskKill{taskId}).dump());
+    } catch (const core::SystemError&) {
+      // Gone already: the loss of the executor ends the attempt.
+    }
+  }
+
+  /// Renames the winning attempt's files into place; an error is the attempt's failure.
+  static std::string commitAttempt(const TaskResult& result) {
+    try {
+      for (const auto& [from, to] : result.commits) std::filesystem::rename(from, to);
+    } catch (const std::exception& error) {
+      return fmt::format("cannot commit the attempt's output: {}", error.what());
+    }
+    return {};
+  }
+
+  static void discardAttempt(const TaskResult& result) {
+    std::error_code ignored;
+    for (const auto& [from, to] : result.commits) std::filesystem::remove(from, ignored);
   }
 
   void waitForResults() {
@@ -240,15 +343,44 @@ class Scheduler {
     ++executors_[executorIndex].freeSlots;
     StageProgress& progress = stages_[static_cast<size_t>(running.event.stageId)];
     auto index = static_cast<size_t>(running.event.index);
+    --progress.running[index];
     running.event.finishMs = nowMs();
+    running.event.metrics = result.metrics;
+    bool alreadyDone = progress.tasks[index] == TaskState::kDone;
+    if (result.killed || (result.succeeded && alreadyDone)) {
+      // The loser of a speculative race: killed, or finished too late to be committed (Spark's
+      // wording for the latter).
+      discardAttempt(result);
+      auto reason = killReasons_.find(result.taskId);
+      running.event.killed = true;
+      running.event.failureReason = result.killed && reason != killReasons_.end()
+                                        ? reason->second
+                                        : "Finish but did not commit due to another attempt succeeded";
+      killReasons_.erase(result.taskId);
+      for (RunObserver* observer : observers_) observer->taskEnded(running.event);
+      return;
+    }
+    if (result.succeeded) {
+      std::string commitError = commitAttempt(result);
+      if (!commitError.empty()) {
+        result.succeeded = false;
+        result.error = commitError;
+      }
+    } else {
+      discardAttempt(result);
+    }
     running.event.succeeded = result.succeeded;
     running.event.failureReason = result.error;
-    running.event.metrics = result.metrics;
     for (RunObserver* observer : observers_) observer->taskEnded(running.event);
     if (result.succeeded) {
-      if (progress.tasks[index] == TaskState::kDone) return;
       progress.tasks[index] = TaskState::kDone;
       ++progress.done;
+      progress.successDurationsMs.push_back(running.event.finishMs - running.event.launchMs);
+      for (const auto& [taskId, other] : running_) {
+        if (other.event.stageId == running.event.stageId && other.event.index == running.event.index) {
+          killAttempt(taskId, "another attempt succeeded");
+        }
+      }
       outcome_.badRecords += result.metrics.badRecords;
       outcome_.shuffleBytes += result.metrics.shuffleWriteBytes;
       if (!result.sortKeySample.empty()) progress.samples.push_back(std::move(result.sortKeySample));
@@ -276,7 +408,8 @@ class Scheduler {
                                     progress.stage->id, progress.failures[index], reason));
       return;
     }
-    progress.tasks[index] = TaskState::kPending;
+    // With a speculative copy still running, the task waits for it rather than running a third.
+    if (progress.running[index] == 0) progress.tasks[index] = TaskState::kPending;
   }
 
   void failJob(StageProgress& progress, const std::string& reason) {
@@ -372,6 +505,7 @@ class Scheduler {
       event.executorLossReason = reason;
       for (RunObserver* observer : observers_) observer->taskEnded(event);
       StageProgress& progress = stages_[static_cast<size_t>(event.stageId)];
+      --progress.running[static_cast<size_t>(event.index)];
       if (outcome_.failure.empty() && progress.tasks[static_cast<size_t>(event.index)] == TaskState::kRunning) {
         failAttempt(progress, static_cast<size_t>(event.index), event.failureReason);
       }
@@ -387,6 +521,8 @@ class Scheduler {
   std::unordered_map<int64_t, RunningTask> running_;
   int64_t nextTaskId_ = 0;
   int executorFailures_ = 0;
+  std::vector<std::pair<int, size_t>> speculatable_;     // stage id, task index
+  std::unordered_map<int64_t, std::string> killReasons_;  // attempts asked to die, and why
   std::string lastStartFailure_;
   ScheduleOutcome outcome_;
 };

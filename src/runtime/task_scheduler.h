@@ -28,6 +28,13 @@ struct SchedulerOptions {
   int64_t networkTimeoutMs = 120'000;
   /// Executor losses tolerated; one more fails the job (Spark's spark.executor.maxNumFailures).
   int maxExecutorFailures = 3;
+  /// Speculation (Spark's spark.speculation.*): once `speculationQuantile` of a stage's tasks have
+  /// finished, an attempt running longer than `speculationMultiplier` times their median (and at
+  /// least `speculationMinRuntimeMs`) gets a copy on another executor; the first to finish wins.
+  bool speculation = false;
+  double speculationMultiplier = 3;
+  double speculationQuantile = 0.9;
+  int64_t speculationMinRuntimeMs = 100;
   /// Injects the profile's faults; null when it has none.
   FaultInjector* faults = nullptr;
   /// Lines for the driver's log (losses, injected faults).

@@ -299,3 +299,42 @@ steps:
   std::sort(rows.begin(), rows.end());
   CHECK(rows == std::vector<Row>{{"hot", "392000"}, {"k0", "1"}});
 }
+
+TEST_CASE("speculation: a copy of a slowed attempt wins, the original is killed, the output is unchanged",
+          "[run][faults][speculation]") {
+  FaultWorkspace work;
+  CommandResult clean = work.run("clean", "");
+  REQUIRE(clean.exitCode == 0);
+  std::vector<Row> expected = readOutputRows(work.dir / "clean");
+  const std::string slow = "faults:\n  slow_task: [{stage: 0, partition: 3, delay: 20s}, {stage: 5, partition: 2, delay: 20s}]\n";
+  CommandResult speculated = work.run("speculated", "speculation: true\n" + slow);
+  INFO(speculated.out << speculated.err);
+  requireSameOutput(speculated, work.dir / "speculated", expected);
+  // Both slowed attempts (a map task and a sink task) lost to a speculative copy.
+  std::vector<json> events = eventsOf(speculated);
+  for (auto [stage, index] : {std::pair{0, 3}, std::pair{5, 2}}) {
+    CAPTURE(stage, index);
+    bool copyWon = false;
+    bool originalKilled = false;
+    for (const json& event : events) {
+      if (event.at("Event") != "SparkListenerTaskEnd" || event.at("Stage ID") != stage) continue;
+      const json& info = event.at("Task Info");
+      if (info.at("Index") != index) continue;
+      const json& reason = event.at("Task End Reason");
+      if (info.at("Speculative") == true && reason.at("Reason") == "Success") copyWon = true;
+      if (info.at("Attempt") == 0 && reason.at("Reason") == "TaskKilled") {
+        originalKilled = reason.at("Kill Reason") == "another attempt succeeded";
+      }
+    }
+    CHECK(copyWon);
+    CHECK(originalKilled);
+  }
+  // Only the winner's part file was committed.
+  size_t partFiles = 0;
+  for (const auto& entry : fs::directory_iterator(work.dir / "speculated")) {
+    partFiles += entry.path().filename().string().rfind("part-", 0) == 0 ? 1 : 0;
+    CHECK(entry.path().filename().string().find("attempt") == std::string::npos);
+  }
+  CHECK(partFiles == 6);
+  CHECK(processesMentioning(work.home.string()) == 0);
+}
