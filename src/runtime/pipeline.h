@@ -35,7 +35,7 @@ struct TaskContext {
   std::filesystem::path shuffleDir;
   int taskIndex = 0;
   int attempt = 0;
-  uint64_t seed = 0;  // salting's random numbers: fixed per task index and attempt
+  uint64_t seed = 0;  // salting's random numbers: fixed per stage and task index, whatever the attempt
   TaskMeasurements* metrics = nullptr;
 };
 

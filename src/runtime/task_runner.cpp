@@ -307,8 +307,9 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
   context.shuffleDir = shuffleDir;
   context.taskIndex = launch.index;
   context.attempt = launch.attempt;
-  context.seed = (static_cast<uint64_t>(launch.stageId) << 40) ^ (static_cast<uint64_t>(launch.index) << 8) ^
-                 static_cast<uint64_t>(launch.attempt);
+  // Not the attempt: a retried or speculative map task must route every row as the first did,
+  // or reduce tasks that read different attempts' outputs would see a salted row twice or never.
+  context.seed = (static_cast<uint64_t>(launch.stageId) << 40) ^ (static_cast<uint64_t>(launch.index) << 8);
   context.metrics = &result.metrics;
   try {
     actOutInjectedFault(launch);
