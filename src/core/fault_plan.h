@@ -15,6 +15,8 @@
 //     fail_task:   [{stage: 1, partition: 3}]               # the attempt throws
 //     hang_task:   [{stage: 1, partition: 3}]               # the attempt never finishes
 //     slow_task:   [{stage: 1, partition: 3, delay: 2s}]    # the attempt sleeps first
+//     lose_map_output:    [{stage: 0, partition: 2}]   # its shuffle files vanish once the stage is done
+//     corrupt_map_output: [{stage: 0, partition: 2}]   # a byte of its shuffle data flips
 
 #include <cstdint>
 #include <optional>
@@ -52,10 +54,12 @@ struct FaultPlan {
   std::vector<TaskFault> failTask;
   std::vector<TaskFault> hangTask;
   std::vector<TaskFault> slowTask;
+  std::vector<TaskFault> loseMapOutput;
+  std::vector<TaskFault> corruptMapOutput;
 
   bool empty() const {
     return randomExecutorKills == 0 && killExecutor.empty() && hangExecutor.empty() && failTask.empty() &&
-           hangTask.empty() && slowTask.empty();
+           hangTask.empty() && slowTask.empty() && loseMapOutput.empty() && corruptMapOutput.empty();
   }
   bool operator==(const FaultPlan&) const = default;
 };

@@ -382,8 +382,9 @@ class ProfileReader {
               "write 'faults:' then, indented, e.g. 'kill_executors: 2' or 'fail_task: [{stage: 1, partition: 0}]'");
       return;
     }
-    static const std::vector<std::string> kKeys = {"seed",      "kill_executors", "kill_executor", "hang_executor",
-                                                   "fail_task", "hang_task",      "slow_task"};
+    static const std::vector<std::string> kKeys = {"seed",      "kill_executors", "kill_executor",   "hang_executor",
+                                                   "fail_task", "hang_task",      "slow_task",       "lose_map_output",
+                                                   "corrupt_map_output"};
     FaultPlan& plan = profile_.faults;
     std::map<std::string, SourceLocation> seen;
     for (auto entry = node.begin(); entry != node.end(); ++entry) {
@@ -407,6 +408,10 @@ class ProfileReader {
         readTaskFaults(file, what, value, "", plan.hangTask);
       } else if (key == "slow_task") {
         readTaskFaults(file, what, value, "delay", plan.slowTask);
+      } else if (key == "lose_map_output") {
+        readTaskFaults(file, what, value, "", plan.loseMapOutput);
+      } else if (key == "corrupt_map_output") {
+        readTaskFaults(file, what, value, "", plan.corruptMapOutput);
       } else {
         problem(keyLocation, fmt::format("unknown key {} in faults", shown(key)), unknownNameHint(key, kKeys));
       }

@@ -88,8 +88,9 @@ constexpr std::array kStructureKeys{
     ProfileStructureKey{"steps", "Overrides for single steps, keyed by the step's stable name (as `jobtuner "
                                  "run` and findings print it)."},
     ProfileStructureKey{"faults", "Faults to inject, for tests and demos: kill_executors (a count, at random "
-                                  "moments), kill_executor, hang_executor, fail_task, hang_task, slow_task (lists of "
-                                  "{stage, partition, attempt, after|delay}) and the seed of the random choices."},
+                                  "moments), kill_executor, hang_executor, fail_task, hang_task, slow_task, lose_map_output, "
+                                  "corrupt_map_output (lists of {stage, partition, attempt, after|delay}) and the seed "
+                                  "of the random choices."},
 };
 
 constexpr std::array kStepSettings{

@@ -23,6 +23,7 @@
 #include "runtime/job_preparation.h"
 #include "runtime/range_bounds.h"
 #include "runtime/run_directory.h"
+#include "runtime/shuffle_files.h"
 #include "runtime/task_scheduler.h"
 
 namespace jobtuner::runtime {
@@ -119,6 +120,26 @@ void waitForSidecar(ChildProcess& sidecar, RunSummary& summary, DriverLog& log) 
   }
   summary.collected = summary.collectorProblem.empty();
   if (!summary.collected) log.error(summary.collectorProblem);
+}
+
+/// faults.lose_map_output deletes a map output's files; corrupt_map_output flips a byte in the
+/// middle of its data, which the reader's checksums catch.
+void damageMapOutput(const fs::path& shuffleDir, int shuffleId, int mapId, bool corrupt) {
+  fs::path data = shuffleDataFile(shuffleDir, shuffleId, mapId);
+  if (!corrupt) {
+    std::error_code ignored;
+    fs::remove(data, ignored);
+    fs::remove(shuffleIndexFile(shuffleDir, shuffleId, mapId), ignored);
+    return;
+  }
+  std::fstream file(data, std::ios::in | std::ios::out | std::ios::binary);
+  auto size = static_cast<std::streamoff>(fs::file_size(data));
+  if (!file || size == 0) return;
+  file.seekg(size / 2);
+  char byte = 0;
+  file.get(byte);
+  file.seekp(size / 2);
+  file.put(static_cast<char>(byte ^ 0x5a));
 }
 
 }  // namespace
@@ -225,6 +246,9 @@ RunSummary runJob(const RunRequest& request) {
     options.speculationMinRuntimeMs = profile.speculationMinRuntimeMs;
     options.faults = faults ? &*faults : nullptr;
     options.log = [&log](const std::string& line) { log.info(line); };
+    options.damageMapOutput = [&run](int shuffleId, int mapId, bool corrupt) {
+      damageMapOutput(run.shuffleDir(), shuffleId, mapId, corrupt);
+    };
     options.rangeBounds = [](const ShuffleSpec& shuffle, const std::vector<std::string>& samples) {
       return computeRangeBounds(shuffle, samples);
     };

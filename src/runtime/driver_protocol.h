@@ -12,6 +12,7 @@
 
 #include "core/column_batch.h"
 #include "core/profile.h"
+#include "runtime/fetch_failure.h"
 
 namespace jobtuner::runtime {
 
@@ -105,6 +106,7 @@ struct TaskResult {
   std::string error;        // a failed attempt's reason
   bool userError = false;   // bad input (no retry helps): the run fails with exit code 2
   bool killed = false;      // the driver asked the attempt to die (a speculative race lost)
+  FetchFailure fetchFailure;  // a map output it could not read
   /// Files the attempt wrote under temporary names, and the names that commit them; the driver
   /// renames them for the first successful attempt of a task only (data before index).
   std::vector<std::pair<std::string, std::string>> commits;
@@ -124,7 +126,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskMeasurements, launchMs, fini
                                                 shuffleReadRecords, shuffleWriteBytes, shuffleWriteRecords,
                                                 shuffleWriteTimeNs, badRecords)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KeySketchEntry, key, records, bytes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskResult, taskId, succeeded, error, userError, killed, commits,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskResult, taskId, succeeded, error, userError, killed, fetchFailure,
+                                                commits,
                                                 metrics, keySketch, sortKeySample)
 
 void to_json(nlohmann::json& out, const ExecutorSetup& setup);

@@ -176,6 +176,14 @@ void EventLogObserver::taskEnded(const TaskEvent& task) {
     reason = {{"Reason", "Success"}};
   } else if (task.killed) {
     reason = {{"Reason", "TaskKilled"}, {"Kill Reason", task.failureReason}, {"Accumulator Updates", json::array()}};
+  } else if (task.fetchFailure.any()) {
+    reason = {{"Reason", "FetchFailed"},
+              {"Block Manager Address", {{"Executor ID", "driver"}, {"Host", "localhost"}, {"Port", 0}}},
+              {"Shuffle ID", task.fetchFailure.shuffleId},
+              {"Map ID", task.fetchFailure.mapId},
+              {"Map Index", task.fetchFailure.mapId},
+              {"Reduce ID", task.index},
+              {"Message", task.fetchFailure.message}};
   } else if (!task.executorLossReason.empty()) {
     reason = {{"Reason", "ExecutorLostFailure"}, {"Executor ID", std::to_string(task.executorId)},
               {"Exit Caused By App", true}, {"Loss Reason", task.executorLossReason}};

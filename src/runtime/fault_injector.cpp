@@ -62,6 +62,17 @@ void FaultInjector::taskLaunched(const TaskLaunch& launch, int executorId, int64
   }
 }
 
+FaultInjector::MapOutputFaults FaultInjector::mapOutputFaults(int stageId) const {
+  MapOutputFaults faults;
+  for (const core::TaskFault& fault : plan_.loseMapOutput) {
+    if (fault.task.stage == stageId) faults.lost.push_back(static_cast<int>(fault.task.partition));
+  }
+  for (const core::TaskFault& fault : plan_.corruptMapOutput) {
+    if (fault.task.stage == stageId) faults.corrupt.push_back(static_cast<int>(fault.task.partition));
+  }
+  return faults;
+}
+
 std::vector<ExecutorFault> FaultInjector::due(int64_t nowMs, const std::vector<int>& busyExecutors) {
   std::vector<ExecutorFault> faults;
   std::vector<int> candidates = busyExecutors;  // a random kill's possible victims, each struck once
@@ -111,6 +122,20 @@ void checkFaultTargets(const core::FaultPlan& faults, const PhysicalPlan& plan) 
   check("fail_task", faults.failTask);
   check("hang_task", faults.hangTask);
   check("slow_task", faults.slowTask);
+  check("lose_map_output", faults.loseMapOutput);
+  check("corrupt_map_output", faults.corruptMapOutput);
+  for (const auto* list : {&faults.loseMapOutput, &faults.corruptMapOutput}) {
+    for (const core::TaskFault& fault : *list) {
+      const PlanStage& stage = plan.stages[static_cast<size_t>(fault.task.stage)];
+      if (stage.output.shuffle < 0) {
+        throw core::UserError(fmt::format("faults.{} names stage {} ({}), which writes the job's output, not a "
+                                          "shuffle",
+                                          list == &faults.loseMapOutput ? "lose_map_output" : "corrupt_map_output",
+                                          fault.task.stage, stage.name),
+                              "choose a stage whose tasks write shuffle files (not the last one)");
+      }
+    }
+  }
 }
 
 uint64_t freshFaultSeed() { return std::random_device()() % 1'000'000; }

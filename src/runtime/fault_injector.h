@@ -34,6 +34,12 @@ class FaultInjector {
   void markLaunch(TaskLaunch& launch) const;
   /// An attempt was launched on `executorId`: schedules the executor faults aimed at it.
   void taskLaunched(const TaskLaunch& launch, int executorId, int64_t nowMs);
+  /// The map outputs of `stageId` to delete (`lost`) or damage once the stage first completes.
+  struct MapOutputFaults {
+    std::vector<int> lost;
+    std::vector<int> corrupt;
+  };
+  MapOutputFaults mapOutputFaults(int stageId) const;
   /// The faults due by `nowMs`. A random kill goes to an executor in `busyExecutors` (running
   /// tasks), preferring the one it was drawn for; with none busy it waits.
   std::vector<ExecutorFault> due(int64_t nowMs, const std::vector<int>& busyExecutors);

@@ -34,6 +34,7 @@ struct TaskEvent {
   bool killed = false;      // end only
   std::string failureReason;
   std::string executorLossReason;  // an ExecutorLostFailure: why the executor was lost
+  FetchFailure fetchFailure;       // a FetchFailed: the map output it could not read
   bool speculative = false;
   TaskMeasurements metrics; // end only
 };

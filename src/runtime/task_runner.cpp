@@ -344,6 +344,9 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
       result.sortKeySample = shuffleOutput->sample();
     }
     result.succeeded = true;
+  } catch (const FetchFailedError& error) {
+    result.error = error.what();
+    result.fetchFailure = error.failure();
   } catch (const TaskKilledError& error) {
     result.error = error.what();
     result.killed = true;

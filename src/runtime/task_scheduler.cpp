@@ -25,6 +25,9 @@ constexpr size_t kSketchEntriesKept = 20;
 constexpr int kWatchStepMs = 50;
 /// How long a closed connection's process gets to be reaped, so its exit can be told.
 constexpr int kExitWaitMs = 500;
+/// Attempts of a stage that fetch failures may fail before the job fails (Spark's
+/// spark.stage.maxConsecutiveAttempts).
+constexpr int kMaxStageAttempts = 4;
 
 enum class TaskState : uint8_t { kPending, kRunning, kDone };
 
@@ -32,6 +35,9 @@ struct StageProgress {
   const PlanStage* stage = nullptr;
   bool submitted = false;
   bool completed = false;
+  bool everSubmitted = false;
+  int attempt = 0;             // the stage attempt: a fetch failure resubmits the stage
+  int failedAttempts = 0;
   int64_t submittedMs = 0;
   std::vector<TaskState> tasks;
   std::vector<int> attempts;   // attempts launched per index
@@ -142,9 +148,12 @@ class Scheduler {
       bool ready = std::all_of(progress.stage->parents.begin(), progress.stage->parents.end(),
                                [&](int parent) { return stages_[static_cast<size_t>(parent)].completed; });
       if (!ready) continue;
+      if (progress.everSubmitted) ++progress.attempt;  // resubmitted after a fetch failure
+      progress.everSubmitted = true;
       progress.submitted = true;
       progress.submittedMs = nowMs();
-      if (progress.stage->output.shuffle >= 0 &&
+      // A resubmitted range exchange keeps its bounds: its finished tasks partitioned by them.
+      if (progress.stage->output.shuffle >= 0 && progress.rangeBounds.empty() &&
           plan_.shuffle(progress.stage->output.shuffle).partitioning == PartitioningKind::kRange) {
         // The stage feeding this range exchange returned samples of the sort keys.
         std::vector<std::string> samples;
@@ -154,7 +163,7 @@ class Scheduler {
         }
         progress.rangeBounds = options_.rangeBounds(plan_.shuffle(progress.stage->output.shuffle), samples);
       }
-      StageEvent event{progress.stage, 0, progress.submittedMs, 0, {}};
+      StageEvent event{progress.stage, progress.attempt, progress.submittedMs, 0, {}};
       for (RunObserver* observer : observers_) observer->stageSubmitted(event);
       if (progress.stage->numTasks == 0) completeStage(progress);
     }
@@ -216,6 +225,7 @@ class Scheduler {
     TaskLaunch launch;
     launch.taskId = nextTaskId_++;
     launch.stageId = progress.stage->id;
+    launch.stageAttempt = progress.attempt;
     launch.index = static_cast<int>(index);
     launch.attempt = progress.attempts[index]++;
     launch.rangeBounds = progress.rangeBounds;
@@ -224,6 +234,7 @@ class Scheduler {
     running.executorIndex = static_cast<int>(executorIndex);
     running.event.taskId = launch.taskId;
     running.event.stageId = launch.stageId;
+    running.event.stageAttempt = launch.stageAttempt;
     running.event.index = launch.index;
     running.event.attempt = launch.attempt;
     running.event.executorId = executor.id;
@@ -371,6 +382,7 @@ class Scheduler {
     }
     running.event.succeeded = result.succeeded;
     running.event.failureReason = result.error;
+    running.event.fetchFailure = result.fetchFailure;
     for (RunObserver* observer : observers_) observer->taskEnded(running.event);
     if (result.succeeded) {
       progress.tasks[index] = TaskState::kDone;
@@ -383,14 +395,21 @@ class Scheduler {
       }
       outcome_.badRecords += result.metrics.badRecords;
       outcome_.shuffleBytes += result.metrics.shuffleWriteBytes;
-      if (!result.sortKeySample.empty()) progress.samples.push_back(std::move(result.sortKeySample));
-      for (KeySketchEntry& entry : result.keySketch) {
-        KeySketchEntry& merged = progress.sketch[entry.key];
-        merged.key = entry.key;
-        merged.records += entry.records;
-        merged.bytes += entry.bytes;
+      // A map task recomputed after a fetch failure would count its keys and samples twice.
+      if (progress.attempt == 0) {
+        if (!result.sortKeySample.empty()) progress.samples.push_back(std::move(result.sortKeySample));
+        for (KeySketchEntry& entry : result.keySketch) {
+          KeySketchEntry& merged = progress.sketch[entry.key];
+          merged.key = entry.key;
+          merged.records += entry.records;
+          merged.bytes += entry.bytes;
+        }
       }
       if (progress.done == progress.stage->numTasks) completeStage(progress);
+      return;
+    }
+    if (result.fetchFailure.any()) {
+      handleFetchFailure(progress, index, running.event);
       return;
     }
     if (result.userError) {
@@ -412,16 +431,52 @@ class Scheduler {
     if (progress.running[index] == 0) progress.tasks[index] = TaskState::kPending;
   }
 
+  /// Spark's answer to a FetchFailed (DAGScheduler.handleTaskCompletion): the reading stage's
+  /// attempt fails, the map task that wrote the output runs again (a new attempt of its stage),
+  /// and the reading stage is resubmitted for its missing partitions once the map stage is
+  /// complete again. Fetch failures do not count toward task_max_failures.
+  void handleFetchFailure(StageProgress& progress, size_t index, const TaskEvent& event) {
+    if (progress.running[index] == 0 && progress.tasks[index] == TaskState::kRunning) {
+      progress.tasks[index] = TaskState::kPending;
+    }
+    if (event.stageAttempt != progress.attempt || !progress.submitted) return;  // this attempt failed already
+    const FetchFailure& failure = event.fetchFailure;
+    std::string reason = fmt::format("FetchFailed (shuffle {}, map {}, reduce {}): {}", failure.shuffleId,
+                                     failure.mapId, index, failure.message);
+    log(fmt::format("stage {} attempt {} failed: {}", progress.stage->id, progress.attempt, reason));
+    StageEvent failed{progress.stage, progress.attempt, progress.submittedMs, nowMs(), reason};
+    for (RunObserver* observer : observers_) observer->stageCompleted(failed);
+    progress.submitted = false;
+    if (++progress.failedAttempts >= kMaxStageAttempts) {
+      outcome_.failure = fmt::format("Stage {} has failed the maximum allowable number of times: {}. Most recent "
+                                     "failure reason: {}",
+                                     progress.stage->id, kMaxStageAttempts, reason);
+      return;
+    }
+    StageProgress& map = stages_[static_cast<size_t>(plan_.shuffle(failure.shuffleId).mapStage)];
+    auto mapIndex = static_cast<size_t>(failure.mapId);
+    if (mapIndex >= map.tasks.size() || map.tasks[mapIndex] != TaskState::kDone) return;
+    map.tasks[mapIndex] = TaskState::kPending;
+    --map.done;
+    if (map.completed) {
+      map.completed = false;
+      ++map.attempt;
+      map.submittedMs = nowMs();
+      StageEvent resubmitted{map.stage, map.attempt, map.submittedMs, 0, {}};
+      for (RunObserver* observer : observers_) observer->stageSubmitted(resubmitted);
+    }
+  }
+
   void failJob(StageProgress& progress, const std::string& reason) {
     outcome_.failure = reason;
-    StageEvent event{progress.stage, 0, progress.submittedMs, nowMs(), reason};
+    StageEvent event{progress.stage, progress.attempt, progress.submittedMs, nowMs(), reason};
     for (RunObserver* observer : observers_) observer->stageCompleted(event);
   }
 
   void completeStage(StageProgress& progress) {
     progress.completed = true;
     const PlanStage& stage = *progress.stage;
-    if (stage.output.shuffle >= 0 && !progress.sketch.empty()) {
+    if (stage.output.shuffle >= 0 && !progress.sketch.empty() && progress.attempt == 0) {
       std::vector<KeySketchEntry> top;
       for (auto& [key, entry] : progress.sketch) top.push_back(entry);
       std::sort(top.begin(), top.end(), [](const KeySketchEntry& a, const KeySketchEntry& b) {
@@ -430,8 +485,19 @@ class Scheduler {
       if (top.size() > kSketchEntriesKept) top.resize(kSketchEntriesKept);
       for (RunObserver* observer : observers_) observer->keySketch(stage, plan_.shuffle(stage.output.shuffle), top);
     }
-    StageEvent event{&stage, 0, progress.submittedMs, nowMs(), {}};
+    StageEvent event{&stage, progress.attempt, progress.submittedMs, nowMs(), {}};
     for (RunObserver* observer : observers_) observer->stageCompleted(event);
+    if (options_.faults && progress.attempt == 0 && stage.output.shuffle >= 0 && options_.damageMapOutput) {
+      FaultInjector::MapOutputFaults damage = options_.faults->mapOutputFaults(stage.id);
+      for (int mapId : damage.lost) {
+        log(fmt::format("faults.lose_map_output: deleting map output {} of stage {}", mapId, stage.id));
+        options_.damageMapOutput(stage.output.shuffle, mapId, false);
+      }
+      for (int mapId : damage.corrupt) {
+        log(fmt::format("faults.corrupt_map_output: damaging map output {} of stage {}", mapId, stage.id));
+        options_.damageMapOutput(stage.output.shuffle, mapId, true);
+      }
+    }
   }
 
   /// Loses executors that went silent for network_timeout (hung, stopped) or grew past their

@@ -37,6 +37,9 @@ struct SchedulerOptions {
   int64_t speculationMinRuntimeMs = 100;
   /// Injects the profile's faults; null when it has none.
   FaultInjector* faults = nullptr;
+  /// Deletes (or, with `corrupt`, damages) one map output's shuffle files: faults.lose_map_output
+  /// and corrupt_map_output.
+  std::function<void(int shuffleId, int mapId, bool corrupt)> damageMapOutput;
   /// Lines for the driver's log (losses, injected faults).
   std::function<void(const std::string&)> log;
   /// Computes a range exchange's split points from the sort-key samples its map tasks returned

@@ -377,3 +377,12 @@ TEST_CASE("the executor replacement limit follows Spark's rule unless set", "[co
   profile.maxExecutorFailures = 1;
   CHECK(profile.executorReplacementLimit() == 1);
 }
+
+TEST_CASE("faults can delete or damage map outputs", "[core][profile]") {
+  TempDir dir;
+  writeFile(dir / "shuffle.yaml",
+            "faults:\n  lose_map_output: [{stage: 0, partition: 2}]\n  corrupt_map_output: [{stage: 1, partition: 0}]\n");
+  Profile profile = loadProfile(dir / "shuffle.yaml");
+  CHECK(profile.faults.loseMapOutput.at(0).task == TaskSelector{0, 2, 0});
+  CHECK(profile.faults.corruptMapOutput.at(0).task == TaskSelector{1, 0, 0});
+}
