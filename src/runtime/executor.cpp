@@ -1,7 +1,6 @@
 #include "runtime/executor.h"
 
 #include <fmt/format.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -18,6 +17,8 @@
 #include "runtime/driver_log.h"
 #include "runtime/driver_protocol.h"
 #include "runtime/job_preparation.h"
+#include "runtime/memory_manager.h"
+#include "runtime/resident_memory.h"
 #include "runtime/task_runner.h"
 
 namespace jobtuner::runtime {
@@ -64,12 +65,6 @@ void log(const ExecutorOptions& options, std::string_view level, std::string_vie
 }  // namespace
 
 int runExecutor(const ExecutorOptions& options) {
-  // Tasks allocate and free columns of tens of megabytes, one after another. By default glibc
-  // serves those with fresh mmaps and returns them at free, so every batch pays the kernel for
-  // zeroed pages again (a tenth of a join's time went to page faults). Kept in the heap, freed
-  // memory is reused by the next batch and the next task.
-  ::mallopt(M_MMAP_THRESHOLD, 512 << 20);
-  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   std::string secret;
   if (!std::getline(std::cin, secret) || secret.empty()) {
     log(options, "error", "no run secret on standard input");
@@ -89,6 +84,7 @@ int runExecutor(const ExecutorOptions& options) {
     return 3;
   }
   ExecutorSetup setup = nlohmann::json::parse(setupFrame->payload).get<ExecutorSetup>();
+  tuneAllocator(setup.profile.executorMemoryBytes);
   std::unique_ptr<PreparedJob> planned;
   try {
     planned = std::make_unique<PreparedJob>(prepareFromSetup(setup));
@@ -106,12 +102,16 @@ int runExecutor(const ExecutorOptions& options) {
 
   TaskQueue queue;
   SinkTarget sink{setup.outputTempDir, setup.sinkFormat};
-  std::filesystem::path shuffleDir = std::filesystem::path(setup.runDir) / "shuffle";
+  MemoryManager memory(MemoryConfig{setup.profile.executorMemoryBytes, setup.profile.memoryFraction,
+                                    setup.profile.storageFraction});
+  ExecutorResources resources{std::filesystem::path(setup.runDir) / "shuffle",
+                              std::filesystem::path(setup.runDir) / "spill", &memory};
+  std::filesystem::create_directories(resources.spillDir);
   std::vector<std::thread> workers;
   for (int i = 0; i < options.cores; ++i) {
     workers.emplace_back([&] {
       while (std::optional<TaskLaunch> launch = queue.pop()) {
-        TaskResult result = runTask(planned->plan, shuffleDir, sink, *launch);
+        TaskResult result = runTask(planned->plan, resources, sink, *launch);
         if (!result.succeeded) {
           log(options, "warn", fmt::format("task {} (stage {}, partition {}) failed: {}", launch->taskId,
                                            launch->stageId, launch->index, result.error));
@@ -138,7 +138,10 @@ int runExecutor(const ExecutorOptions& options) {
   }
   queue.close();
   for (std::thread& worker : workers) worker.join();
-  log(options, "info", "exiting");
+  std::error_code ignored;  // tasks removed their spill files; the last executor out removes the folder
+  std::filesystem::remove(resources.spillDir, ignored);
+  std::cerr << jsonLogLine("info", "exiting", {{"executor", options.executorId}, {"peak_rss_bytes", peakResidentBytes()}})
+            << '\n';
   return exitCode;
 }
 

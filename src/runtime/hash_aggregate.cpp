@@ -292,14 +292,20 @@ void HashAggregator::add(const core::ColumnBatch& batch) {
   }
 }
 
-core::ColumnBatch HashAggregator::finish() {
-  bool emitState = mode_ != AggregateMode::kFinal;
+core::Schema HashAggregator::stateSchema() const {
+  return mode_ == AggregateMode::kPartial ? partialSchema(input_, keys_, calls_) : input_;
+}
+
+core::ColumnBatch HashAggregator::finish() { return emit(mode_ != AggregateMode::kFinal); }
+
+core::ColumnBatch HashAggregator::takeState() { return emit(true); }
+
+core::ColumnBatch HashAggregator::emit(bool emitState) {
   size_t groups = groups_.numGroups();
   // A global aggregate over no rows still answers: count 0, everything else null.
   if (groups == 0 && keys_.empty() && !emitState) groups = 1;
   growStates(groups);
-  core::Schema schema = emitState ? (mode_ == AggregateMode::kPartial ? partialSchema(input_, keys_, calls_) : input_)
-                                  : finalSchema(input_, keys_, calls_);
+  core::Schema schema = emitState ? stateSchema() : finalSchema(input_, keys_, calls_);
   std::vector<core::Column> columns;
   core::ColumnBatch keyBatch = groups_.takeKeys();
   for (size_t k = 0; k < keys_.size(); ++k) columns.push_back(std::move(keyBatch.column(k)));
@@ -390,17 +396,5 @@ size_t HashAggregator::memoryBytes() const {
   }
   return bytes;
 }
-
-DistinctRows::DistinctRows(const core::Schema& schema) : groups_(schema) {
-  for (size_t i = 0; i < schema.numFields(); ++i) columns_.push_back(static_cast<int>(i));
-}
-
-void DistinctRows::add(const core::ColumnBatch& batch) {
-  if (batch.numRows() == 0) return;
-  hashRows(batch, columns_, hashes_);
-  groups_.findOrInsert(batch, columns_, hashes_, groupOfRow_);
-}
-
-core::ColumnBatch DistinctRows::finish() { return groups_.takeKeys(); }
 
 }  // namespace jobtuner::runtime

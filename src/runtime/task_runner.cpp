@@ -18,6 +18,7 @@
 #include "runtime/row_hash.h"
 #include "runtime/shuffle_files.h"
 #include "runtime/sort_rows.h"
+#include "runtime/task_memory.h"
 
 namespace jobtuner::runtime {
 
@@ -99,7 +100,7 @@ class ShuffleOutput final : public Operator {
   ShuffleOutput(const TaskContext& context, const ShuffleSpec& shuffle, const std::string& rangeBounds)
       : context_(context),
         shuffle_(shuffle),
-        writer_(context.shuffleDir, shuffle.id, context.taskIndex, shuffle.numPartitions, shuffle.schema) {
+        writer_(context.shuffleDir, shuffle.id, context.taskIndex, shuffle.numPartitions, *context.memory) {
     if (shuffle.partitioning == PartitioningKind::kRange) {
       std::vector<core::Field> fields;
       for (const SortKey& key : shuffle.sortKeys) fields.push_back(shuffle.schema.field(static_cast<size_t>(key.column)));
@@ -250,16 +251,16 @@ void readInput(const TaskContext& context, Operator& first) {
     }
     case StageInputKind::kShuffle:
       for (int shuffle : input.shuffles) {
-        for (core::ColumnBatch& batch : readShuffleInput(context, shuffle, context.taskIndex)) first.push(std::move(batch));
+        readShuffleInput(context, shuffle, context.taskIndex, [&](core::ColumnBatch batch) { first.push(std::move(batch)); });
       }
       break;
     case StageInputKind::kMapOutput: {
       const ShuffleSpec& shuffle = context.plan->shuffle(input.shuffles.at(0));
-      ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffle.id, {context.taskIndex}, 0, shuffle.schema);
+      ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffle.id, {context.taskIndex}, 0, shuffle.schema,
+                                                    [&](core::ColumnBatch batch) { first.push(std::move(batch)); });
       metrics.shuffleLocalBytes += read.localBytes;
       metrics.shuffleLocalBlocks += read.localBlocks;
       metrics.shuffleReadRecords += read.records;
-      for (core::ColumnBatch& batch : read.batches) first.push(std::move(batch));
       break;
     }
   }
@@ -272,7 +273,7 @@ std::string partFileName(int index, const std::string& format) {
   return fmt::format("part-{:05d}.{}", index, format == "jsonl" ? "jsonl" : "csv");
 }
 
-TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const SinkTarget& sink,
+TaskResult runTask(const PhysicalPlan& plan, const ExecutorResources& resources, const SinkTarget& sink,
                    const TaskLaunch& launch) {
   TaskResult result;
   result.taskId = launch.taskId;
@@ -282,12 +283,18 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
   TaskContext context;
   context.plan = &plan;
   context.stage = &plan.stage(launch.stageId);
-  context.shuffleDir = shuffleDir;
+  context.shuffleDir = resources.shuffleDir;
   context.taskIndex = launch.index;
   context.attempt = launch.attempt;
   context.seed = (static_cast<uint64_t>(launch.stageId) << 40) ^ (static_cast<uint64_t>(launch.index) << 8) ^
                  static_cast<uint64_t>(launch.attempt);
   context.metrics = &result.metrics;
+  // Declared before the operators, so it outlives them: its end releases the task's memory and
+  // removes its spill files, however the task ends.
+  TaskMemory memory(*resources.memory, launch.taskId, resources.spillDir,
+                    fmt::format("task-{}-stage-{}-partition-{}-attempt-{}", launch.taskId, launch.stageId, launch.index,
+                                launch.attempt));
+  context.memory = &memory;
   try {
     const PlanStage& stage = *context.stage;
     std::unique_ptr<ShuffleOutput> shuffleOutput;
@@ -310,9 +317,6 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
     result.metrics.deserializeCpuNs = threadCpuNs() - setupCpuNs;
     result.metrics.deserializeMs = result.metrics.deserializeCpuNs / 1'000'000;
     readInput(context, *next);
-    size_t peak = 0;
-    for (const auto& op : operators) peak += op->peakMemoryBytes();
-    result.metrics.peakExecutionMemoryBytes = static_cast<int64_t>(peak);
     if (shuffleOutput) {
       result.keySketch = shuffleOutput->sketchEntries();
       result.sortKeySample = shuffleOutput->sample();
@@ -324,6 +328,10 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
   } catch (const std::exception& error) {
     result.error = error.what();
   }
+  result.metrics.peakExecutionMemoryBytes = memory.peakBytes();
+  result.metrics.memoryBytesSpilled = memory.memoryBytesSpilled();
+  result.metrics.diskBytesSpilled = memory.diskBytesSpilled();
+  result.metrics.blockedInMemoryManagerMs = memory.blockedNs() / 1'000'000;
   result.metrics.cpuNs = threadCpuNs() - startCpuNs;
   result.metrics.runMs = (steadyNs() - startNs) / 1'000'000;
   result.metrics.finishMs = nowMs();
