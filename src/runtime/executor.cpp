@@ -97,16 +97,24 @@ int runExecutor(const ExecutorOptions& options) {
     channel.send(static_cast<uint8_t>(DriverFrame::kSetupFailed), message);
     return 2;
   }
+  MemoryManager memory(MemoryConfig{setup.profile.executorMemoryBytes, setup.profile.memoryFraction,
+                                    setup.profile.storageFraction});
+  ExecutorResources resources{std::filesystem::path(setup.runDir) / "shuffle",
+                              std::filesystem::path(setup.runDir) / "spill", &memory};
+  std::error_code spillDirError;
+  std::filesystem::create_directories(resources.spillDir, spillDirError);
+  if (spillDirError) {
+    std::string message = fmt::format("cannot create the spill folder {}: {}; check the permissions and free space of "
+                                      "the run directory", resources.spillDir.string(), spillDirError.message());
+    log(options, "error", message);
+    channel.send(static_cast<uint8_t>(DriverFrame::kSetupFailed), message);
+    return 3;
+  }
   log(options, "info", fmt::format("planned {} stages; {} task slots", planned->plan.stages.size(), options.cores));
   channel.send(static_cast<uint8_t>(DriverFrame::kReady), {});
 
   TaskQueue queue;
   SinkTarget sink{setup.outputTempDir, setup.sinkFormat};
-  MemoryManager memory(MemoryConfig{setup.profile.executorMemoryBytes, setup.profile.memoryFraction,
-                                    setup.profile.storageFraction});
-  ExecutorResources resources{std::filesystem::path(setup.runDir) / "shuffle",
-                              std::filesystem::path(setup.runDir) / "spill", &memory};
-  std::filesystem::create_directories(resources.spillDir);
   std::vector<std::thread> workers;
   for (int i = 0; i < options.cores; ++i) {
     workers.emplace_back([&] {

@@ -1,11 +1,12 @@
 #include "runtime/external_sort.h"
 
-#include <chrono>
+#include <memory>
 #include <optional>
 #include <queue>
 
 #include "core/expression_evaluator.h"
 #include "runtime/batch_concat.h"
+#include "runtime/clock.h"
 #include "runtime/group_table.h"
 #include "runtime/resident_memory.h"
 #include "runtime/spill_files.h"
@@ -17,11 +18,6 @@ namespace {
 /// Rows per batch of a run, and per batch the merge hands on.
 constexpr size_t kRunBatchRows = 1024;
 constexpr size_t kOutputBatchRows = 4096;
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Batches of kRunBatchRows of a sorted batch.
 void forEachSlice(const core::ColumnBatch& sorted, const std::function<void(core::ColumnBatch)>& use) {

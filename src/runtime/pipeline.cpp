@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <chrono>
-
 #include "core/expression_evaluator.h"
 #include "runtime/broadcast_tables.h"
 #include "runtime/external_sort.h"

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "core/errors.h"
 #include "runtime/batch_serializer.h"
+#include "runtime/clock.h"
 #include "runtime/resident_memory.h"
 #include "runtime/spill_files.h"
 
@@ -20,11 +20,6 @@ namespace jobtuner::runtime {
 namespace fs = std::filesystem;
 
 namespace {
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Writes a file under a temporary name, piece by piece, and renames it into place at commit.
 class FileUnderTempName {

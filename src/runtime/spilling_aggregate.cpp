@@ -1,12 +1,13 @@
 #include "runtime/spilling_aggregate.h"
 
 #include <algorithm>
-#include <chrono>
+#include <memory>
 #include <numeric>
 #include <queue>
 
 #include "core/expression_evaluator.h"
 #include "runtime/batch_concat.h"
+#include "runtime/clock.h"
 #include "runtime/resident_memory.h"
 #include "runtime/row_hash.h"
 #include "runtime/spill_files.h"
@@ -20,11 +21,6 @@ namespace {
 constexpr size_t kRunBatchRows = 1024;
 /// Rows fed to one merge step's aggregator.
 constexpr size_t kMergeBatchRows = 8192;
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// State rows in hash order, and their hashes: `next` hands out batches of the run in order.
 struct SortedState {

@@ -1,9 +1,10 @@
 #include "runtime/task_memory.h"
 
-#include <chrono>
+#include <fmt/format.h>
+
 #include <system_error>
 
-#include <fmt/format.h>
+#include "runtime/clock.h"
 
 namespace jobtuner::runtime {
 
@@ -12,11 +13,6 @@ namespace {
 /// Operators grow their grants a chunk at a time: the manager's lock is taken once per chunk, not
 /// once per batch, and a task's grant overshoots what it uses by less than a chunk.
 constexpr int64_t kChunkBytes = 1 << 20;
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

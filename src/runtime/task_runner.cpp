@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 #include <time.h>
 
-#include <chrono>
 #include <random>
 
 #include "core/errors.h"
 #include "core/expression_evaluator.h"
-#include "runtime/clock.h"
 #include "runtime/batch_serializer.h"
+#include "runtime/clock.h"
 #include "runtime/csv_reader.h"
 #include "runtime/jsonl_reader.h"
 #include "runtime/key_sketch.h"
@@ -33,11 +32,6 @@ int64_t threadCpuNs() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 /// Copies row `from` of `source` over row `to` of `target` (same type).

@@ -21,7 +21,7 @@ namespace {
 
 constexpr int64_t kMiB = 1LL << 20;
 
-/// About 20 MB: 550k orders, a third of them from customer 7, the rest over 150k customers.
+/// About 13 MB: 550k orders, a third of them from customer 7, the rest over 150k customers.
 void writeOrders(const fs::path& path) {
   std::mt19937 random(5);
   std::ofstream out(path);
@@ -38,8 +38,8 @@ void writeOrders(const fs::path& path) {
   out << chunk;
 }
 
-/// Executors of 16m with memory_fraction 0.1 have 1.2 MB of execution and storage memory: the
-/// input is over ten times that in every map task, and the shuffle's reduce side too.
+/// Executors of 16m with memory_fraction 0.1 have 1.2 MB of execution and storage memory, shared
+/// by two task threads: the input is eleven times that, and every task's groups or rows are more.
 const std::vector<std::string> kStarved = {"--set", "executor_memory=16m", "--set", "memory_fraction=0.1",
                                            "--set", "memory_overhead=48m"};
 const std::vector<std::string> kAmple = {"--set", "executor_memory=1g"};
