@@ -125,14 +125,17 @@ ShuffleWriteResult ShuffleWriter::finish() {
   int64_t start = steadyNs();
   ShuffleWriteResult result;
   FileUnderTempName data(shuffleDataFile(dir_, shuffleId_, mapId_));
+  std::vector<SpillRangeReader> spilledFiles;
+  spilledFiles.reserve(spills_.size());
+  for (const SpilledBlocks& spilled : spills_) spilledFiles.emplace_back(spilled.file);
   std::string index;
   uint64_t offset = 0;
   index.append(reinterpret_cast<const char*>(&offset), 8);
   for (size_t p = 0; p < blocks_.size(); ++p) {
     int64_t bytes = 0;
-    for (const SpilledBlocks& spilled : spills_) {
-      int64_t from = spilled.offsets[p], length = spilled.offsets[p + 1] - from;
-      copyFileRange(spilled.file, from, length, [&](std::string_view piece) { data.write(piece); });
+    for (size_t s = 0; s < spills_.size(); ++s) {
+      int64_t from = spills_[s].offsets[p], length = spills_[s].offsets[p + 1] - from;
+      spilledFiles[s].copy(from, length, [&](std::string_view piece) { data.write(piece); });
       bytes += length;
     }
     data.write(blocks_[p]);
@@ -149,10 +152,6 @@ ShuffleWriteResult ShuffleWriter::finish() {
   FileUnderTempName indexFile(shuffleIndexFile(dir_, shuffleId_, mapId_));
   indexFile.write(index);
   indexFile.commit();
-  for (const SpilledBlocks& spilled : spills_) {
-    std::error_code ignored;
-    fs::remove(spilled.file, ignored);
-  }
   spills_.clear();
   buffered_ = 0;
   reservation_.releaseAll();

@@ -66,24 +66,27 @@ void SpillWriter::write(const core::ColumnBatch& batch) {
 void SpillWriter::writeBytes(std::string_view bytes) {
   if (buffer_.size() + bytes.size() > kWriteBufferBytes) flush();
   if (bytes.size() >= kWriteBufferBytes) {
-    buffer_.assign(bytes);  // written at once below, not copied piecewise
-    flush();
+    writeToFile(bytes);  // not copied through the buffer
     return;
   }
   buffer_.append(bytes);
 }
 
 void SpillWriter::flush() {
+  writeToFile(buffer_);
+  buffer_.clear();
+  if (buffer_.capacity() > kWriteBufferBytes) std::string().swap(buffer_);
+}
+
+void SpillWriter::writeToFile(std::string_view bytes) {
   size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) failWrite(path_, n < 0 ? errno : ENOSPC);
     done += static_cast<size_t>(n);
   }
-  written_ += static_cast<int64_t>(buffer_.size());
-  buffer_.clear();
-  if (buffer_.capacity() > kWriteBufferBytes) std::string().swap(buffer_);
+  written_ += static_cast<int64_t>(bytes.size());
 }
 
 int64_t SpillWriter::close() {
@@ -145,24 +148,30 @@ std::optional<core::ColumnBatch> SpillReader::next() {
   return batch;
 }
 
-void copyFileRange(const std::filesystem::path& path, int64_t offset, int64_t length,
-                   const std::function<void(std::string_view)>& sink) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) failRead(path, std::strerror(errno));
-  std::string chunk(std::min<int64_t>(length, static_cast<int64_t>(kWriteBufferBytes)), '\0');
-  try {
-    while (length > 0) {
-      size_t n = readSome(fd, path, chunk.data(), std::min(chunk.size(), static_cast<size_t>(length)), offset);
-      if (n == 0) failRead(path, "it is shorter than what was spilled to it");
-      sink(std::string_view(chunk.data(), n));
-      offset += static_cast<int64_t>(n);
-      length -= static_cast<int64_t>(n);
-    }
-  } catch (...) {
-    ::close(fd);
-    throw;
+SpillRangeReader::SpillRangeReader(std::filesystem::path path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) failRead(path_, std::strerror(errno));
+}
+
+SpillRangeReader::SpillRangeReader(SpillRangeReader&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), chunk_(std::move(other.chunk_)) {}
+
+SpillRangeReader::~SpillRangeReader() {
+  if (fd_ < 0) return;  // moved from
+  ::close(fd_);
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+}
+
+void SpillRangeReader::copy(int64_t offset, int64_t length, const std::function<void(std::string_view)>& sink) {
+  chunk_.resize(kWriteBufferBytes);
+  while (length > 0) {
+    size_t n = readSome(fd_, path_, chunk_.data(), std::min(chunk_.size(), static_cast<size_t>(length)), offset);
+    if (n == 0) failRead(path_, "it is shorter than what was spilled to it");
+    sink(std::string_view(chunk_.data(), n));
+    offset += static_cast<int64_t>(n);
+    length -= static_cast<int64_t>(n);
   }
-  ::close(fd);
 }
 
 }  // namespace jobtuner::runtime

@@ -26,7 +26,7 @@ class SpillWriter {
   SpillWriter& operator=(const SpillWriter&) = delete;
 
   void write(const core::ColumnBatch& batch);
-  /// Appends bytes as they are (no length prefix).
+  /// Appends bytes as they are (no length prefix); a large piece goes to the file directly.
   void writeBytes(std::string_view bytes);
   /// Flushes and closes the file; returns its size.
   int64_t close();
@@ -34,6 +34,7 @@ class SpillWriter {
 
  private:
   void flush();
+  void writeToFile(std::string_view bytes);
 
   std::filesystem::path path_;
   int fd_ = -1;
@@ -65,9 +66,24 @@ class SpillReader {
   size_t position_ = 0;
 };
 
-/// Hands `length` bytes of `path` from `offset` to `sink`, a few hundred kilobytes at a time (a shuffle writer
-/// copying its spilled blocks into its map output).
-void copyFileRange(const std::filesystem::path& path, int64_t offset, int64_t length,
-                   const std::function<void(std::string_view)>& sink);
+/// Reads a file of raw bytes by range (a shuffle writer's spilled blocks, copied into its map
+/// output partition by partition), and removes it when done with it.
+class SpillRangeReader {
+ public:
+  explicit SpillRangeReader(std::filesystem::path path);
+  ~SpillRangeReader();
+  SpillRangeReader(SpillRangeReader&& other) noexcept;
+  SpillRangeReader(const SpillRangeReader&) = delete;
+  SpillRangeReader& operator=(const SpillRangeReader&) = delete;
+  SpillRangeReader& operator=(SpillRangeReader&&) = delete;
+
+  /// Hands `length` bytes from `offset` to `sink`, a few hundred kilobytes at a time.
+  void copy(int64_t offset, int64_t length, const std::function<void(std::string_view)>& sink);
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::string chunk_;
+};
 
 }  // namespace jobtuner::runtime
