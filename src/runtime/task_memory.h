@@ -3,9 +3,10 @@
 // A task attempt's share of its executor's MemoryManager, and the spill files of the attempt.
 // Operators ask through a MemoryReservation of their own; TaskMemory adds up what the task's
 // operators use (its peak is the task's peak_execution_memory_bytes: the most the task held at
-// once), what they spilled, and the time the task spent blocked in the memory manager. That time is the runtime's gc_time_ms (Spark's "JVM GC Time"):
-// the native runtime has no garbage collector, and the closest measured analog of a JVM pausing
-// for memory is a task waiting for a grant, evicting storage, or writing a spill it was forced to.
+// once), what they spilled, and the time the task spent blocked in the memory manager. That time
+// is the runtime's gc_time_ms (Spark's "JVM GC Time"): the native runtime has no garbage
+// collector, and the closest measured analog of a JVM pausing for memory is a task waiting for a
+// grant (or for the manager's lock), evicting storage, or writing a spill it was forced to.
 //
 // Ending the attempt (destroying the TaskMemory) gives back everything the task still holds and
 // removes its spill files, whether it succeeded or threw.
