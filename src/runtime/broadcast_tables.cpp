@@ -5,17 +5,22 @@
 
 namespace jobtuner::runtime {
 
-std::shared_ptr<const JoinTable> sharedBroadcastTable(const std::string& key,
+std::shared_ptr<const JoinTable> sharedBroadcastTable(const std::string& key, MemoryManager& memory,
                                                       const std::function<std::shared_ptr<const JoinTable>()>& build) {
   // One lock for all: a task that would build a table the running builder is building waits
-  // instead of building it twice; broadcasts are few and small (broadcast_threshold).
-  static std::mutex mutex;
+  // instead of building it twice; broadcasts are few and small (broadcast_threshold). Recursive,
+  // because storing a table may evict an older one from the same thread.
+  static std::recursive_mutex mutex;
   static std::map<std::string, std::shared_ptr<const JoinTable>> tables;
-  std::lock_guard<std::mutex> lock(mutex);
+  std::lock_guard<std::recursive_mutex> lock(mutex);
   auto found = tables.find(key);
   if (found != tables.end()) return found->second;
   std::shared_ptr<const JoinTable> table = build();
-  tables.emplace(key, table);
+  auto evict = [key] {
+    std::lock_guard<std::recursive_mutex> evicting(mutex);
+    tables.erase(key);
+  };
+  if (memory.acquireStorage(key, static_cast<int64_t>(table->memoryBytes()), evict)) tables.emplace(key, table);
   return table;
 }
 

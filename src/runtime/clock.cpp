@@ -9,4 +9,9 @@ int64_t nowMs() {
       .count();
 }
 
+int64_t steadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace jobtuner::runtime

@@ -1,7 +1,6 @@
 #include "runtime/executor.h"
 
 #include <fmt/format.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -23,6 +22,8 @@
 #include "runtime/injected_faults.h"
 #include "runtime/task_kills.h"
 #include "runtime/job_preparation.h"
+#include "runtime/memory_manager.h"
+#include "runtime/resident_memory.h"
 #include "runtime/task_runner.h"
 
 namespace jobtuner::runtime {
@@ -101,12 +102,6 @@ void log(const ExecutorOptions& options, std::string_view level, std::string_vie
 }  // namespace
 
 int runExecutor(const ExecutorOptions& options) {
-  // Tasks allocate and free columns of tens of megabytes, one after another. By default glibc
-  // serves those with fresh mmaps and returns them at free, so every batch pays the kernel for
-  // zeroed pages again (a tenth of a join's time went to page faults). Kept in the heap, freed
-  // memory is reused by the next batch and the next task.
-  ::mallopt(M_MMAP_THRESHOLD, 512 << 20);
-  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   std::string secret;
   if (!std::getline(std::cin, secret) || secret.empty()) {
     log(options, "error", "no run secret on standard input");
@@ -126,6 +121,7 @@ int runExecutor(const ExecutorOptions& options) {
     return 3;
   }
   ExecutorSetup setup = nlohmann::json::parse(setupFrame->payload).get<ExecutorSetup>();
+  tuneAllocator(setup.profile.executorMemoryBytes);
   std::unique_ptr<PreparedJob> planned;
   try {
     planned = std::make_unique<PreparedJob>(prepareFromSetup(setup));
@@ -138,17 +134,29 @@ int runExecutor(const ExecutorOptions& options) {
     channel.send(static_cast<uint8_t>(DriverFrame::kSetupFailed), message);
     return 2;
   }
+  MemoryManager memory(MemoryConfig{setup.profile.executorMemoryBytes, setup.profile.memoryFraction,
+                                    setup.profile.storageFraction});
+  ExecutorResources resources{std::filesystem::path(setup.runDir) / "shuffle",
+                              std::filesystem::path(setup.runDir) / "spill", &memory};
+  std::error_code spillDirError;
+  std::filesystem::create_directories(resources.spillDir, spillDirError);
+  if (spillDirError) {
+    std::string message = fmt::format("cannot create the spill folder {}: {}; check the permissions and free space of "
+                                      "the run directory", resources.spillDir.string(), spillDirError.message());
+    log(options, "error", message);
+    channel.send(static_cast<uint8_t>(DriverFrame::kSetupFailed), message);
+    return 3;
+  }
   log(options, "info", fmt::format("planned {} stages; {} task slots", planned->plan.stages.size(), options.cores));
   channel.send(static_cast<uint8_t>(DriverFrame::kReady), {});
 
   TaskQueue queue;
   SinkTarget sink{setup.outputTempDir, setup.sinkFormat};
-  std::filesystem::path shuffleDir = std::filesystem::path(setup.runDir) / "shuffle";
   std::vector<std::thread> workers;
   for (int i = 0; i < options.cores; ++i) {
     workers.emplace_back([&] {
       while (std::optional<TaskLaunch> launch = queue.pop()) {
-        TaskResult result = runTask(planned->plan, shuffleDir, sink, *launch);
+        TaskResult result = runTask(planned->plan, resources, sink, *launch);
         forgetTaskKill(launch->taskId);
         if (!result.succeeded && !result.killed) {
           log(options, "warn", fmt::format("task {} (stage {}, partition {}) failed: {}", launch->taskId,
@@ -182,7 +190,10 @@ int runExecutor(const ExecutorOptions& options) {
   releaseHungTasks();
   queue.close();
   for (std::thread& worker : workers) worker.join();
-  log(options, "info", "exiting");
+  std::error_code ignored;  // tasks removed their spill files; the last executor out removes the folder
+  std::filesystem::remove(resources.spillDir, ignored);
+  std::cerr << jsonLogLine("info", "exiting", {{"executor", options.executorId}, {"peak_rss_bytes", peakResidentBytes()}})
+            << '\n';
   return exitCode;
 }
 

@@ -34,6 +34,7 @@ struct DistinctSet {
   FlatInt64Set fixed;
   std::unordered_set<std::string> strings;
   size_t size() const { return fixed.size() + strings.size(); }
+  size_t memoryBytes() const { return fixed.memoryBytes() + strings.size() * 32; }
 };
 
 int64_t fixedBits(const core::Column& column, size_t row) {
@@ -161,6 +162,7 @@ struct HashAggregator::CallState {
   std::vector<uint8_t> has;
   core::Column extreme;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
+  size_t distinctBytes = 0;  // of every set: kept as they grow, so measuring costs no walk over groups
 
   bool doubleSum() const { return valueType.kind == core::TypeKind::kDouble; }
 
@@ -181,7 +183,10 @@ struct HashAggregator::CallState {
       case AggregateFunction::kMin:
       case AggregateFunction::kMax: extreme.resize(groups); break;
       case AggregateFunction::kCountDistinct:
-        while (distinct.size() < groups) distinct.push_back(std::make_unique<DistinctSet>());
+        while (distinct.size() < groups) {
+          distinct.push_back(std::make_unique<DistinctSet>());
+          distinctBytes += distinct.back()->memoryBytes();
+        }
         break;
     }
   }
@@ -278,6 +283,7 @@ void HashAggregator::add(const core::ColumnBatch& batch) {
         for (size_t row = 0; row < rows; ++row) {
           if (!values.valid[row]) continue;
           DistinctSet& set = *state.distinct[group[row]];
+          size_t before = set.memoryBytes();
           if (merging) {
             decodeDistinctInto(values.strings[row], set);
           } else if (values.type.kind == core::TypeKind::kString) {
@@ -285,6 +291,7 @@ void HashAggregator::add(const core::ColumnBatch& batch) {
           } else {
             set.fixed.insert(fixedBits(values, row));
           }
+          state.distinctBytes += set.memoryBytes() - before;  // sets only grow
         }
         break;
       }
@@ -292,14 +299,20 @@ void HashAggregator::add(const core::ColumnBatch& batch) {
   }
 }
 
-core::ColumnBatch HashAggregator::finish() {
-  bool emitState = mode_ != AggregateMode::kFinal;
+core::Schema HashAggregator::stateSchema() const {
+  return mode_ == AggregateMode::kPartial ? partialSchema(input_, keys_, calls_) : input_;
+}
+
+core::ColumnBatch HashAggregator::finish() { return emit(mode_ != AggregateMode::kFinal); }
+
+core::ColumnBatch HashAggregator::takeState() { return emit(true); }
+
+core::ColumnBatch HashAggregator::emit(bool emitState) {
   size_t groups = groups_.numGroups();
   // A global aggregate over no rows still answers: count 0, everything else null.
   if (groups == 0 && keys_.empty() && !emitState) groups = 1;
   growStates(groups);
-  core::Schema schema = emitState ? (mode_ == AggregateMode::kPartial ? partialSchema(input_, keys_, calls_) : input_)
-                                  : finalSchema(input_, keys_, calls_);
+  core::Schema schema = emitState ? stateSchema() : finalSchema(input_, keys_, calls_);
   std::vector<core::Column> columns;
   core::ColumnBatch keyBatch = groups_.takeKeys();
   for (size_t k = 0; k < keys_.size(); ++k) columns.push_back(std::move(keyBatch.column(k)));
@@ -386,21 +399,9 @@ size_t HashAggregator::memoryBytes() const {
   for (const auto& state : states_) {
     bytes += state->counts.size() * 8 + state->intSums.size() * 16 + state->doubleSums.size() * 8 + state->has.size();
     bytes += state->extreme.valid.size() * 9;
-    for (const auto& set : state->distinct) bytes += set->fixed.memoryBytes() + set->strings.size() * 32;
+    bytes += state->distinctBytes;
   }
   return bytes;
 }
-
-DistinctRows::DistinctRows(const core::Schema& schema) : groups_(schema) {
-  for (size_t i = 0; i < schema.numFields(); ++i) columns_.push_back(static_cast<int>(i));
-}
-
-void DistinctRows::add(const core::ColumnBatch& batch) {
-  if (batch.numRows() == 0) return;
-  hashRows(batch, columns_, hashes_);
-  groups_.findOrInsert(batch, columns_, hashes_, groupOfRow_);
-}
-
-core::ColumnBatch DistinctRows::finish() { return groups_.takeKeys(); }
 
 }  // namespace jobtuner::runtime

@@ -45,8 +45,13 @@ class HashAggregator {
   HashAggregator(HashAggregator&&) noexcept;
 
   void add(const core::ColumnBatch& batch);
-  /// Every group: state rows (partial, intermediate) or results (final).
+  /// Every group: state rows (partial, intermediate) or results (final). The aggregator is spent.
   core::ColumnBatch finish();
+  /// Every group as a state row, whatever the mode (what a spill writes; a final-mode aggregator
+  /// merges such rows back). The aggregator is spent.
+  core::ColumnBatch takeState();
+  /// Keys (columns 0..keys-1), then each call's state columns: the rows takeState() returns.
+  core::Schema stateSchema() const;
   size_t memoryBytes() const;
   size_t numGroups() const { return groups_.numGroups(); }
 
@@ -54,6 +59,7 @@ class HashAggregator {
   struct CallState;
 
   void growStates(size_t groups);
+  core::ColumnBatch emit(bool emitState);
 
   AggregateMode mode_;
   core::Schema input_;
@@ -62,21 +68,6 @@ class HashAggregator {
   std::vector<int> stateColumns_;  // per call: its first state column in the input (merge modes)
   GroupTable groups_;
   std::vector<std::unique_ptr<CallState>> states_;
-  std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> groupOfRow_;
-};
-
-/// Distinct rows over every column: a GroupTable that keeps only the keys.
-class DistinctRows {
- public:
-  explicit DistinctRows(const core::Schema& schema);
-  void add(const core::ColumnBatch& batch);
-  core::ColumnBatch finish();
-  size_t memoryBytes() const { return groups_.memoryBytes(); }
-
- private:
-  std::vector<int> columns_;
-  GroupTable groups_;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> groupOfRow_;
 };

@@ -9,11 +9,10 @@
 //     operator spills the rest.
 //   - Execution may take storage memory that is free, and evict stored blocks beyond the
 //     storage region (memory_fraction's storage_fraction share), which storage keeps.
-// The time a task spends waiting here is what the runtime reports as its gc_time_ms: the measured
-// analog of JVM GC time (DESIGN.md).
+// The time a task spends waiting here is part of what the runtime reports as its gc_time_ms: the
+// measured analog of JVM GC time (DESIGN.md; TaskMemory adds it up).
 //
-// Not wired into the executor yet (issue 5 continues there); one instance per executor, shared
-// by its task threads.
+// One instance per executor process, shared by its task threads.
 
 #include <condition_variable>
 #include <cstdint>

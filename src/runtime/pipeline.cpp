@@ -2,17 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <chrono>
-
 #include "core/expression_evaluator.h"
-#include "runtime/batch_concat.h"
 #include "runtime/broadcast_tables.h"
-#include "runtime/hash_aggregate.h"
+#include "runtime/external_sort.h"
 #include "runtime/hash_join.h"
 #include "runtime/salting.h"
 #include "runtime/shuffle_files.h"
-#include "runtime/sort_rows.h"
+#include "runtime/spilling_aggregate.h"
 
 namespace jobtuner::runtime {
 
@@ -97,69 +93,51 @@ class LimitOperator final : public Operator {
   Operator* next_;
 };
 
+/// Aggregate and distinct: rows held until finish, in bounded memory.
 class AggregateOperator final : public Operator {
  public:
-  AggregateOperator(const PlanOp& op, Operator* next) : next_(next), aggregator_(makeAggregator(op)) {}
-  void push(core::ColumnBatch batch) override { aggregator_.add(batch); }
+  AggregateOperator(const PlanOp& op, const TaskContext& context, Operator* next)
+      : next_(next), aggregate_(op.phase, op.input, op.keys, op.calls, *context.memory) {}
+  /// Distinct rows are the groups of every column, with no aggregate calls.
+  AggregateOperator(const core::Schema& input, const TaskContext& context, Operator* next)
+      : next_(next), aggregate_(AggregateMode::kPartial, input, allColumns(input), {}, *context.memory) {}
+  void push(core::ColumnBatch batch) override { aggregate_.add(batch); }
   void finish() override {
-    peak_ = aggregator_.memoryBytes();  // the table is at its largest before it hands its rows on
-    core::ColumnBatch result = aggregator_.finish();
-    if (result.numRows() > 0) next_->push(std::move(result));
+    aggregate_.finish([&](core::ColumnBatch result) {
+      if (result.numRows() > 0) next_->push(std::move(result));
+    });
     next_->finish();
   }
-  size_t peakMemoryBytes() const override { return std::max(peak_, aggregator_.memoryBytes()); }
 
  private:
-  static HashAggregator makeAggregator(const PlanOp& op) {
-    return HashAggregator(op.phase, op.input, op.keys, op.calls);
+  static std::vector<int> allColumns(const core::Schema& schema) {
+    std::vector<int> columns(schema.numFields());
+    for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
+    return columns;
   }
 
   Operator* next_;
-  HashAggregator aggregator_;
-  size_t peak_ = 0;
-};
-
-class DistinctOperator final : public Operator {
- public:
-  DistinctOperator(const PlanOp& op, Operator* next) : next_(next), distinct_(op.input) {}
-  void push(core::ColumnBatch batch) override { distinct_.add(batch); }
-  void finish() override {
-    peak_ = distinct_.memoryBytes();
-    core::ColumnBatch result = distinct_.finish();
-    if (result.numRows() > 0) next_->push(std::move(result));
-    next_->finish();
-  }
-  size_t peakMemoryBytes() const override { return std::max(peak_, distinct_.memoryBytes()); }
-
- private:
-  Operator* next_;
-  DistinctRows distinct_;
-  size_t peak_ = 0;
+  SpillingAggregate aggregate_;
 };
 
 class SortOperator final : public Operator {
  public:
-  SortOperator(const PlanOp& op, Operator* next) : op_(op), next_(next) {}
-  void push(core::ColumnBatch batch) override {
-    held_ += batch.numRows() * 16 * std::max<size_t>(1, batch.numColumns());
-    batches_.push_back(std::move(batch));
-  }
+  SortOperator(const PlanOp& op, const TaskContext& context, Operator* next)
+      : next_(next), sort_(op.input, op.sortKeys, *context.memory) {}
+  void push(core::ColumnBatch batch) override { sort_.add(std::move(batch)); }
   void finish() override {
-    if (!batches_.empty()) {
-      core::ColumnBatch all = concatenateBatches(op_.input, batches_);
-      next_->push(sortBatch(all, op_.sortKeys));
-    }
+    sort_.finish([&](core::ColumnBatch sorted) { next_->push(std::move(sorted)); });
     next_->finish();
   }
-  size_t peakMemoryBytes() const override { return held_; }  // rows are only added until finish
 
  private:
-  const PlanOp& op_;
   Operator* next_;
-  std::vector<core::ColumnBatch> batches_;
-  size_t held_ = 0;
+  ExternalSort sort_;
 };
 
+/// The build side is not spillable (as in Spark's shuffled hash join): a shuffled build's bytes
+/// are held in the task's memory, granted or not, and an executor that outgrows its limit is
+/// killed; a broadcast's table is held once per executor in storage memory.
 class JoinOperator final : public Operator {
  public:
   JoinOperator(const PlanOp& op, const TaskContext& context, Operator* next)
@@ -169,21 +147,23 @@ class JoinOperator final : public Operator {
     if (joined.numRows() > 0) next_->push(std::move(joined));
   }
   void finish() override { next_->finish(); }
-  size_t peakMemoryBytes() const override { return join_.memoryBytes(); }  // the table is built whole first
 
  private:
   static std::shared_ptr<const JoinTable> tableFor(const PlanOp& op, const TaskContext& context) {
     auto build = [&]() -> std::shared_ptr<const JoinTable> {
       auto table = std::make_shared<JoinTable>(op.buildSchema, op.buildKeys);
-      for (const core::ColumnBatch& batch :
-           readShuffleInput(context, op.buildShuffle, op.broadcast ? 0 : context.taskIndex)) {
-        table->add(batch);
-      }
+      readShuffleInput(context, op.buildShuffle, op.broadcast ? 0 : context.taskIndex,
+                       [&](core::ColumnBatch batch) { table->add(batch); });
       table->finish();
       return table;
     };
-    if (!op.broadcast) return build();
-    return sharedBroadcastTable(fmt::format("{}#{}", context.shuffleDir.string(), op.buildShuffle), build);
+    if (op.broadcast) {
+      return sharedBroadcastTable(fmt::format("{}#{}", context.shuffleDir.string(), op.buildShuffle),
+                                  context.memory->manager(), build);
+    }
+    std::shared_ptr<const JoinTable> table = build();
+    context.memory->holdUnspillable(static_cast<int64_t>(table->memoryBytes()));
+    return table;
   }
 
   Operator* next_;
@@ -232,10 +212,10 @@ std::unique_ptr<Operator> makeOperator(const PlanOp& op, const TaskContext& cont
       project->countUses();
       return project;
     }
-    case OpKind::kAggregate: return std::make_unique<AggregateOperator>(op, next);
-    case OpKind::kDistinct: return std::make_unique<DistinctOperator>(op, next);
+    case OpKind::kAggregate: return std::make_unique<AggregateOperator>(op, context, next);
+    case OpKind::kDistinct: return std::make_unique<AggregateOperator>(op.input, context, next);
     case OpKind::kJoin: return std::make_unique<JoinOperator>(op, context, next);
-    case OpKind::kSort: return std::make_unique<SortOperator>(op, next);
+    case OpKind::kSort: return std::make_unique<SortOperator>(op, context, next);
     case OpKind::kLimit: return std::make_unique<LimitOperator>(op, next);
     case OpKind::kAddSalt: return std::make_unique<AddSaltOperator>(op, context, next);
     case OpKind::kReplicateSalt: return std::make_unique<ReplicateSaltOperator>(op, next);
@@ -243,17 +223,17 @@ std::unique_ptr<Operator> makeOperator(const PlanOp& op, const TaskContext& cont
   throw core::SystemError("unknown operator kind");
 }
 
-std::vector<core::ColumnBatch> readShuffleInput(const TaskContext& context, int shuffleId, int partition) {
+void readShuffleInput(const TaskContext& context, int shuffleId, int partition,
+                      const std::function<void(core::ColumnBatch)>& consume) {
   const ShuffleSpec& shuffle = context.plan->shuffle(shuffleId);
   std::vector<int> mapIds(static_cast<size_t>(context.plan->stage(shuffle.mapStage).numTasks));
   for (size_t i = 0; i < mapIds.size(); ++i) mapIds[i] = static_cast<int>(i);
-  ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffleId, mapIds, partition, shuffle.schema);
+  ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffleId, mapIds, partition, shuffle.schema, consume);
   TaskMeasurements& metrics = *context.metrics;
   metrics.shuffleLocalBytes += read.localBytes;
   metrics.shuffleLocalBlocks += read.localBlocks;
   metrics.shuffleReadRecords += read.records;
   metrics.shuffleFetchWaitMs += read.fetchWaitNs / 1'000'000;
-  return std::move(read.batches);
 }
 
 }  // namespace jobtuner::runtime

@@ -5,11 +5,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+#include <system_error>
+#include <utility>
 
 #include "core/errors.h"
 #include "runtime/batch_serializer.h"
+#include "runtime/clock.h"
+#include "runtime/resident_memory.h"
+#include "runtime/spill_files.h"
 
 namespace jobtuner::runtime {
 
@@ -17,30 +21,46 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void writeWhole(const fs::path& path, const std::string& bytes) {
-  fs::path temp = path;
-  temp += ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw core::SystemError(fmt::format("cannot create {}: {}", temp.string(), std::strerror(errno)));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int error = errno;
-      ::close(fd);
-      throw core::SystemError(fmt::format("cannot write {}: {}", temp.string(), std::strerror(error)));
-    }
-    written += static_cast<size_t>(n);
+/// Writes a file under a temporary name, piece by piece, and renames it into place at commit.
+class FileUnderTempName {
+ public:
+  explicit FileUnderTempName(fs::path path) : path_(std::move(path)), temp_(path_) {
+    temp_ += ".tmp";
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw core::SystemError(fmt::format("cannot create {}: {}", temp_.string(), std::strerror(errno)));
   }
-  ::close(fd);
-  fs::rename(temp, path);
-}
+  ~FileUnderTempName() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    std::error_code ignored;
+    fs::remove(temp_, ignored);
+  }
+  FileUnderTempName(const FileUnderTempName&) = delete;
+  FileUnderTempName& operator=(const FileUnderTempName&) = delete;
+
+  void write(std::string_view bytes) {
+    size_t written = 0;
+    while (written < bytes.size()) {
+      ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        throw core::SystemError(fmt::format("cannot write {}: {}", temp_.string(), std::strerror(n < 0 ? errno : ENOSPC)));
+      }
+      written += static_cast<size_t>(n);
+    }
+  }
+
+  void commit() {
+    int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) throw core::SystemError(fmt::format("cannot write {}: {}", temp_.string(), std::strerror(errno)));
+    fs::rename(temp_, path_);
+  }
+
+ private:
+  fs::path path_;
+  fs::path temp_;
+  int fd_ = -1;
+};
 
 std::string readRange(int fd, const fs::path& path, uint64_t offset, uint64_t length) {
   std::string bytes(length, '\0');
@@ -64,8 +84,8 @@ fs::path shuffleIndexFile(const fs::path& shuffleDir, int shuffleId, int mapId) 
   return shuffleDir / fmt::format("shuffle_{}_{}.index", shuffleId, mapId);
 }
 
-ShuffleWriter::ShuffleWriter(fs::path shuffleDir, int shuffleId, int mapId, int numPartitions, core::Schema)
-    : dir_(std::move(shuffleDir)), shuffleId_(shuffleId), mapId_(mapId) {
+ShuffleWriter::ShuffleWriter(fs::path shuffleDir, int shuffleId, int mapId, int numPartitions, TaskMemory& memory)
+    : dir_(std::move(shuffleDir)), shuffleId_(shuffleId), mapId_(mapId), reservation_(memory) {
   blocks_.resize(static_cast<size_t>(numPartitions));
   records_.assign(static_cast<size_t>(numPartitions), 0);
 }
@@ -80,34 +100,68 @@ void ShuffleWriter::add(int partition, const core::ColumnBatch& batch) {
   std::memcpy(block.data() + before, &length, 4);
   records_[static_cast<size_t>(partition)] += static_cast<int64_t>(batch.numRows());
   buffered_ += block.size() - before;
+  if (!reservation_.cover(buffered_)) spill();
+}
+
+void ShuffleWriter::spill() {
+  TaskMemory& memory = reservation_.task();
+  int64_t start = steadyNs();
+  SpilledBlocks spilled{memory.newSpillFile(), {0}};
+  SpillWriter writer(spilled.file);
+  for (std::string& block : blocks_) {
+    writer.writeBytes(block);
+    spilled.offsets.push_back(writer.bytesWritten());
+    std::string().swap(block);
+  }
+  int64_t written = writer.close();
+  spills_.push_back(std::move(spilled));
+  memory.recordSpill(static_cast<int64_t>(buffered_), written, steadyNs() - start);
+  buffered_ = 0;
+  returnFreedMemory();
+  reservation_.releaseAll();
 }
 
 ShuffleWriteResult ShuffleWriter::finish() {
   int64_t start = steadyNs();
   ShuffleWriteResult result;
-  std::string data;
-  data.reserve(buffered_);
+  FileUnderTempName data(shuffleDataFile(dir_, shuffleId_, mapId_));
+  std::vector<SpillRangeReader> spilledFiles;
+  spilledFiles.reserve(spills_.size());
+  for (const SpilledBlocks& spilled : spills_) spilledFiles.emplace_back(spilled.file);
   std::string index;
   uint64_t offset = 0;
   index.append(reinterpret_cast<const char*>(&offset), 8);
   for (size_t p = 0; p < blocks_.size(); ++p) {
-    data += blocks_[p];
-    offset += blocks_[p].size();
-    index.append(reinterpret_cast<const char*>(&offset), 8);
-    result.partitionBytes.push_back(static_cast<int64_t>(blocks_[p].size()));
-    result.partitionRecords.push_back(records_[p]);
-    result.totalBytes += static_cast<int64_t>(blocks_[p].size());
-    result.totalRecords += records_[p];
+    int64_t bytes = 0;
+    for (size_t s = 0; s < spills_.size(); ++s) {
+      int64_t from = spills_[s].offsets[p], length = spills_[s].offsets[p + 1] - from;
+      spilledFiles[s].copy(from, length, [&](std::string_view piece) { data.write(piece); });
+      bytes += length;
+    }
+    data.write(blocks_[p]);
+    bytes += static_cast<int64_t>(blocks_[p].size());
     std::string().swap(blocks_[p]);
+    offset += static_cast<uint64_t>(bytes);
+    index.append(reinterpret_cast<const char*>(&offset), 8);
+    result.partitionBytes.push_back(bytes);
+    result.partitionRecords.push_back(records_[p]);
+    result.totalBytes += bytes;
+    result.totalRecords += records_[p];
   }
-  writeWhole(shuffleDataFile(dir_, shuffleId_, mapId_), data);
-  writeWhole(shuffleIndexFile(dir_, shuffleId_, mapId_), index);
+  data.commit();
+  FileUnderTempName indexFile(shuffleIndexFile(dir_, shuffleId_, mapId_));
+  indexFile.write(index);
+  indexFile.commit();
+  spills_.clear();
+  buffered_ = 0;
+  reservation_.releaseAll();
   result.writeTimeNs = steadyNs() - start;
   return result;
 }
 
 ShuffleReadResult readShufflePartition(const fs::path& shuffleDir, int shuffleId, const std::vector<int>& mapIds,
-                                       int partition, const core::Schema& schema) {
+                                       int partition, const core::Schema& schema,
+                                       const std::function<void(core::ColumnBatch)>& consume) {
   ShuffleReadResult result;
   for (int mapId : mapIds) {
     int64_t start = steadyNs();
@@ -154,7 +208,7 @@ ShuffleReadResult readShufflePartition(const fs::path& shuffleDir, int shuffleId
       core::ColumnBatch batch = deserialize(std::string_view(block).substr(position, length), schema);
       position += length;
       result.records += static_cast<int64_t>(batch.numRows());
-      result.batches.push_back(std::move(batch));
+      consume(std::move(batch));
     }
   }
   return result;

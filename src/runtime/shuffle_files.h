@@ -4,13 +4,21 @@
 // and an index of numPartitions + 1 offsets into it (little-endian u64), so a reduce task reads
 // exactly its block. Both are written under temporary names and renamed, so a reader never sees a
 // half-written map output. Within a partition's block, batches are u32-length-prefixed.
+//
+// The writer buffers serialized blocks per partition in memory reserved from the task. When the
+// memory manager refuses more, it spills what it buffers to a spill file, partition after
+// partition, and buffers again; at finish each partition's block is its spilled pieces in order
+// followed by what is still buffered (as Spark's sort-shuffle writer merges its spills), so
+// readers see the same format either way.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/column_batch.h"
+#include "runtime/task_memory.h"
 
 namespace jobtuner::runtime {
 
@@ -24,34 +32,46 @@ struct ShuffleWriteResult {
 
 class ShuffleWriter {
  public:
-  ShuffleWriter(std::filesystem::path shuffleDir, int shuffleId, int mapId, int numPartitions, core::Schema schema);
-  /// Buffers `batch` for `partition`.
+  ShuffleWriter(std::filesystem::path shuffleDir, int shuffleId, int mapId, int numPartitions, TaskMemory& memory);
+  /// Buffers `batch` for `partition`, spilling the buffers when the memory manager refuses them.
   void add(int partition, const core::ColumnBatch& batch);
-  /// Bytes buffered so far.
+  /// Bytes buffered now (not spilled).
   size_t bufferedBytes() const { return buffered_; }
   /// Writes the data and index files.
   ShuffleWriteResult finish();
 
  private:
+  /// Where one spill put each partition's piece.
+  struct SpilledBlocks {
+    std::filesystem::path file;
+    std::vector<int64_t> offsets;  // numPartitions + 1
+  };
+
+  void spill();
+
   std::filesystem::path dir_;
   int shuffleId_;
   int mapId_;
+  MemoryReservation reservation_;
   std::vector<std::string> blocks_;
   std::vector<int64_t> records_;
+  std::vector<SpilledBlocks> spills_;
   size_t buffered_ = 0;
 };
 
 struct ShuffleReadResult {
-  std::vector<core::ColumnBatch> batches;
   int64_t localBytes = 0;
   int64_t localBlocks = 0;
   int64_t records = 0;
   int64_t fetchWaitNs = 0;
 };
 
-/// Reads `partition` from the map outputs `mapIds` of shuffle `shuffleId`, in that order.
+/// Reads `partition` from the map outputs `mapIds` of shuffle `shuffleId`, in that order, handing
+/// each batch to `consume` as it is read: a reader holds one map output's block at a time, not the
+/// whole partition.
 ShuffleReadResult readShufflePartition(const std::filesystem::path& shuffleDir, int shuffleId,
-                                       const std::vector<int>& mapIds, int partition, const core::Schema& schema);
+                                       const std::vector<int>& mapIds, int partition, const core::Schema& schema,
+                                       const std::function<void(core::ColumnBatch)>& consume);
 
 std::filesystem::path shuffleDataFile(const std::filesystem::path& shuffleDir, int shuffleId, int mapId);
 std::filesystem::path shuffleIndexFile(const std::filesystem::path& shuffleDir, int shuffleId, int mapId);

@@ -73,6 +73,16 @@ core::ColumnBatch sortBatch(const core::ColumnBatch& batch, const std::vector<So
   return core::takeRows(batch, sortPermutation(batch, keys));
 }
 
+int compareRows(const core::ColumnBatch& left, size_t a, const core::ColumnBatch& right, size_t b,
+                const std::vector<SortKey>& keys) {
+  for (const SortKey& key : keys) {
+    auto column = static_cast<size_t>(key.column);
+    int c = compareValues(left.column(column), a, right.column(column), b, key);
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
 core::ColumnBatch pickRangeBounds(const core::ColumnBatch& sample, const std::vector<SortKey>& keys, int numPartitions) {
   std::vector<uint32_t> order = sortPermutation(sample, keys);
   std::vector<uint32_t> chosen;

@@ -20,6 +20,11 @@ struct SortKey {
 std::vector<uint32_t> sortPermutation(const core::ColumnBatch& batch, const std::vector<SortKey>& keys);
 core::ColumnBatch sortBatch(const core::ColumnBatch& batch, const std::vector<SortKey>& keys);
 
+/// -1, 0 or 1: row `a` of `left` against row `b` of `right` (batches of one schema) in the keys'
+/// order; what merging sorted runs compares.
+int compareRows(const core::ColumnBatch& left, size_t a, const core::ColumnBatch& right, size_t b,
+                const std::vector<SortKey>& keys);
+
 /// Split points for `numPartitions` ranges from a sample holding only the key columns (column k is
 /// key k): at most numPartitions - 1 rows, ascending in the keys' order.
 core::ColumnBatch pickRangeBounds(const core::ColumnBatch& sample, const std::vector<SortKey>& keys, int numPartitions);

@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 #include <time.h>
 
-#include <chrono>
 #include <random>
 
 #include "core/errors.h"
 #include "core/expression_evaluator.h"
-#include "runtime/clock.h"
 #include "runtime/batch_serializer.h"
+#include "runtime/clock.h"
 #include "runtime/csv_reader.h"
 #include "runtime/injected_faults.h"
 #include "runtime/task_kills.h"
@@ -20,6 +19,7 @@
 #include "runtime/row_hash.h"
 #include "runtime/shuffle_files.h"
 #include "runtime/sort_rows.h"
+#include "runtime/task_memory.h"
 
 namespace jobtuner::runtime {
 
@@ -34,11 +34,6 @@ int64_t threadCpuNs() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-int64_t steadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 /// Copies row `from` of `source` over row `to` of `target` (same type).
@@ -101,7 +96,7 @@ class ShuffleOutput final : public Operator {
   ShuffleOutput(const TaskContext& context, const ShuffleSpec& shuffle, const std::string& rangeBounds)
       : context_(context),
         shuffle_(shuffle),
-        writer_(context.shuffleDir, shuffle.id, context.taskIndex, shuffle.numPartitions, shuffle.schema) {
+        writer_(context.shuffleDir, shuffle.id, context.taskIndex, shuffle.numPartitions, *context.memory) {
     if (shuffle.partitioning == PartitioningKind::kRange) {
       std::vector<core::Field> fields;
       for (const SortKey& key : shuffle.sortKeys) fields.push_back(shuffle.schema.field(static_cast<size_t>(key.column)));
@@ -272,16 +267,16 @@ void readInput(const TaskContext& context, Operator& first) {
     }
     case StageInputKind::kShuffle:
       for (int shuffle : input.shuffles) {
-        for (core::ColumnBatch& batch : readShuffleInput(context, shuffle, context.taskIndex)) first.push(std::move(batch));
+        readShuffleInput(context, shuffle, context.taskIndex, [&](core::ColumnBatch batch) { first.push(std::move(batch)); });
       }
       break;
     case StageInputKind::kMapOutput: {
       const ShuffleSpec& shuffle = context.plan->shuffle(input.shuffles.at(0));
-      ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffle.id, {context.taskIndex}, 0, shuffle.schema);
+      ShuffleReadResult read = readShufflePartition(context.shuffleDir, shuffle.id, {context.taskIndex}, 0, shuffle.schema,
+                                                    [&](core::ColumnBatch batch) { first.push(std::move(batch)); });
       metrics.shuffleLocalBytes += read.localBytes;
       metrics.shuffleLocalBlocks += read.localBlocks;
       metrics.shuffleReadRecords += read.records;
-      for (core::ColumnBatch& batch : read.batches) first.push(std::move(batch));
       break;
     }
   }
@@ -294,7 +289,7 @@ std::string partFileName(int index, const std::string& format) {
   return fmt::format("part-{:05d}.{}", index, format == "jsonl" ? "jsonl" : "csv");
 }
 
-TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const SinkTarget& sink,
+TaskResult runTask(const PhysicalPlan& plan, const ExecutorResources& resources, const SinkTarget& sink,
                    const TaskLaunch& launch) {
   TaskResult result;
   result.taskId = launch.taskId;
@@ -304,13 +299,19 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
   TaskContext context;
   context.plan = &plan;
   context.stage = &plan.stage(launch.stageId);
-  context.shuffleDir = shuffleDir;
+  context.shuffleDir = resources.shuffleDir;
   context.taskIndex = launch.index;
   context.attempt = launch.attempt;
   // Not the attempt: a retried or speculative map task must route every row as the first did,
   // or reduce tasks that read different attempts' outputs would see a salted row twice or never.
   context.seed = (static_cast<uint64_t>(launch.stageId) << 40) ^ (static_cast<uint64_t>(launch.index) << 8);
   context.metrics = &result.metrics;
+  // Declared before the operators, so it outlives them: its end releases the task's memory and
+  // removes its spill files, however the task ends.
+  TaskMemory memory(*resources.memory, launch.taskId, resources.spillDir,
+                    fmt::format("task-{}-stage-{}-partition-{}-attempt-{}", launch.taskId, launch.stageId, launch.index,
+                                launch.attempt));
+  context.memory = &memory;
   try {
     actOutInjectedFault(launch);
     const PlanStage& stage = *context.stage;
@@ -336,9 +337,6 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
     KillCheckpoint checkpoint(launch.taskId, next);
     readInput(context, checkpoint);
     if (sinkOutput) result.commits.push_back(sinkOutput->commit());
-    size_t peak = 0;
-    for (const auto& op : operators) peak += op->peakMemoryBytes();
-    result.metrics.peakExecutionMemoryBytes = static_cast<int64_t>(peak);
     if (shuffleOutput) {
       result.keySketch = shuffleOutput->sketchEntries();
       result.sortKeySample = shuffleOutput->sample();
@@ -356,6 +354,10 @@ TaskResult runTask(const PhysicalPlan& plan, const fs::path& shuffleDir, const S
   } catch (const std::exception& error) {
     result.error = error.what();
   }
+  result.metrics.peakExecutionMemoryBytes = memory.peakBytes();
+  result.metrics.memoryBytesSpilled = memory.memoryBytesSpilled();
+  result.metrics.diskBytesSpilled = memory.diskBytesSpilled();
+  result.metrics.blockedInMemoryManagerMs = memory.blockedNs() / 1'000'000;
   result.metrics.cpuNs = threadCpuNs() - startCpuNs;
   result.metrics.runMs = (steadyNs() - startNs) / 1'000'000;
   result.metrics.finishMs = nowMs();

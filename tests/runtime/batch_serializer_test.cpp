@@ -68,21 +68,37 @@ TEST_CASE("a damaged block is an error, at every truncation and with flipped byt
   CHECK_THROWS_AS(runtime::deserialize(bytes + "x", batch.schema()), core::SystemError);
 }
 
-TEST_CASE("shuffle map outputs are read back by partition from several map tasks", "[shuffle]") {
+TEST_CASE("shuffle map outputs are read back by partition from several map tasks, spilled or not", "[shuffle]") {
   jobtuner::testing::TempDir dir;
   core::ColumnBatch batch = everyType();
+  // A budget too small for one block makes the writer spill at every add: the map output and its
+  // size must not change.
+  bool starved = GENERATE(false, true);
+  CAPTURE(starved);
+  runtime::MemoryManager manager(runtime::MemoryConfig{starved ? 1000 : 1LL << 30, 0.6, 0.5});
+  int64_t spilled = 0;
   for (int map = 0; map < 3; ++map) {
-    runtime::ShuffleWriter writer(dir.path(), 4, map, 3, batch.schema());
+    runtime::TaskMemory memory(manager, map, dir.path(), "map");
+    runtime::ShuffleWriter writer(dir.path(), 4, map, 3, memory);
     writer.add(map % 3, batch);
     writer.add(2, batch);
     runtime::ShuffleWriteResult written = writer.finish();
     CHECK(written.totalRecords == 100);
+    CHECK(written.totalBytes == 2 * static_cast<int64_t>(4 + runtime::serialize(batch).size()));
+    spilled += memory.diskBytesSpilled();
   }
-  runtime::ShuffleReadResult two = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 2, batch.schema());
+  CHECK((spilled > 0) == starved);
+  for (const auto& entry : fs::directory_iterator(dir.path())) CHECK(entry.path().extension() != ".spill");
+  std::vector<core::ColumnBatch> read;
+  auto keep = [&](core::ColumnBatch piece) { read.push_back(std::move(piece)); };
+  runtime::ShuffleReadResult two = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 2, batch.schema(), keep);
   CHECK(two.records == 200);  // map 2 wrote partition 2 twice, maps 0 and 1 once
   CHECK(two.localBlocks == 3);
-  runtime::ShuffleReadResult one = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 1, batch.schema());
+  CHECK(read.size() == 4);
+  read.clear();
+  runtime::ShuffleReadResult one = runtime::readShufflePartition(dir.path(), 4, {0, 1, 2}, 1, batch.schema(), keep);
   CHECK(one.records == 50);
-  CHECK(render(one.batches.at(0)) == render(batch));
-  CHECK_THROWS_WITH(runtime::readShufflePartition(dir.path(), 5, {0}, 0, batch.schema()), Catch::Contains("missing map output"));
+  CHECK(render(read.at(0)) == render(batch));
+  CHECK_THROWS_WITH(runtime::readShufflePartition(dir.path(), 5, {0}, 0, batch.schema(), keep),
+                    Catch::Contains("missing map output"));
 }
