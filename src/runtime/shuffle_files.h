@@ -1,9 +1,14 @@
 #pragma once
 
 // A map task's shuffle output: one data file holding each partition's blocks one after the other,
-// and an index of numPartitions + 1 offsets into it (little-endian u64), so a reduce task reads
-// exactly its block. Both are written under temporary names and renamed, so a reader never sees a
-// half-written map output. Within a partition's block, batches are u32-length-prefixed.
+// and an index of numPartitions + 1 offsets into it (little-endian u64) followed by each block's
+// Adler-32 checksum (u32, Spark's default shuffle checksum), so a reduce task reads exactly its
+// block and knows it intact. Within a partition's block, batches are u32-length-prefixed.
+//
+// An attempt writes both files under names of its own (`.attempt-N`); the driver renames the
+// first successful attempt's files into place (data, then index), so a retried or speculative
+// map task never mixes its files with another attempt's. A reader that finds a map output missing
+// or a block damaged throws FetchFailedError, and the driver recomputes that map task.
 //
 // The writer buffers serialized blocks per partition in memory reserved from the task. When the
 // memory manager refuses more, it spills what it buffers to a spill file, partition after
@@ -15,9 +20,11 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/column_batch.h"
+#include "runtime/fetch_failure.h"
 #include "runtime/task_memory.h"
 
 namespace jobtuner::runtime {
@@ -28,16 +35,19 @@ struct ShuffleWriteResult {
   int64_t totalBytes = 0;
   int64_t totalRecords = 0;
   int64_t writeTimeNs = 0;
+  /// The attempt's files and the names that commit them, data first.
+  std::vector<std::pair<std::string, std::string>> commits;
 };
 
 class ShuffleWriter {
  public:
-  ShuffleWriter(std::filesystem::path shuffleDir, int shuffleId, int mapId, int numPartitions, TaskMemory& memory);
+  ShuffleWriter(std::filesystem::path shuffleDir, int shuffleId, int mapId, int attempt, int numPartitions,
+                TaskMemory& memory);
   /// Buffers `batch` for `partition`, spilling the buffers when the memory manager refuses them.
   void add(int partition, const core::ColumnBatch& batch);
   /// Bytes buffered now (not spilled).
   size_t bufferedBytes() const { return buffered_; }
-  /// Writes the data and index files.
+  /// Writes the attempt's data and index files.
   ShuffleWriteResult finish();
 
  private:
@@ -52,6 +62,7 @@ class ShuffleWriter {
   std::filesystem::path dir_;
   int shuffleId_;
   int mapId_;
+  int attempt_;
   MemoryReservation reservation_;
   std::vector<std::string> blocks_;
   std::vector<int64_t> records_;
@@ -68,7 +79,7 @@ struct ShuffleReadResult {
 
 /// Reads `partition` from the map outputs `mapIds` of shuffle `shuffleId`, in that order, handing
 /// each batch to `consume` as it is read: a reader holds one map output's block at a time, not the
-/// whole partition.
+/// whole partition. Throws FetchFailedError for a missing map output or a damaged block.
 ShuffleReadResult readShufflePartition(const std::filesystem::path& shuffleDir, int shuffleId,
                                        const std::vector<int>& mapIds, int partition, const core::Schema& schema,
                                        const std::function<void(core::ColumnBatch)>& consume);

@@ -96,7 +96,8 @@ class ShuffleOutput final : public Operator {
   ShuffleOutput(const TaskContext& context, const ShuffleSpec& shuffle, const std::string& rangeBounds)
       : context_(context),
         shuffle_(shuffle),
-        writer_(context.shuffleDir, shuffle.id, context.taskIndex, shuffle.numPartitions, *context.memory) {
+        writer_(context.shuffleDir, shuffle.id, context.taskIndex, context.attempt, shuffle.numPartitions,
+                *context.memory) {
     if (shuffle.partitioning == PartitioningKind::kRange) {
       std::vector<core::Field> fields;
       for (const SortKey& key : shuffle.sortKeys) fields.push_back(shuffle.schema.field(static_cast<size_t>(key.column)));
@@ -150,7 +151,11 @@ class ShuffleOutput final : public Operator {
     context_.metrics->shuffleWriteBytes += written.totalBytes;
     context_.metrics->shuffleWriteRecords += written.totalRecords;
     context_.metrics->shuffleWriteTimeNs += written.writeTimeNs;
+    commits_ = std::move(written.commits);
   }
+
+  /// The driver renames the map output into place for the first attempt of the task to succeed.
+  const std::vector<std::pair<std::string, std::string>>& commits() const { return commits_; }
 
   std::vector<KeySketchEntry> sketchEntries() const {
     std::vector<KeySketchEntry> entries;
@@ -188,6 +193,7 @@ class ShuffleOutput final : public Operator {
   std::vector<int> partitions_;
   std::vector<std::vector<uint32_t>> rowsOf_;
   uint64_t nextRoundRobin_ = 0;
+  std::vector<std::pair<std::string, std::string>> commits_;
 };
 
 /// The last link of a result task: the task's part file of the job's output.
@@ -338,6 +344,7 @@ TaskResult runTask(const PhysicalPlan& plan, const ExecutorResources& resources,
     readInput(context, checkpoint);
     if (sinkOutput) result.commits.push_back(sinkOutput->commit());
     if (shuffleOutput) {
+      result.commits = shuffleOutput->commits();
       result.keySketch = shuffleOutput->sketchEntries();
       result.sortKeySample = shuffleOutput->sample();
     }

@@ -252,13 +252,13 @@ TEST_CASE("rss: a hot key too big for the join's build side loses executors to t
   TempDir dir;
   fs::path home = dir / "home";
   fs::create_directories(home);
-  // The join's build side: one key holds 400,000 rows of 100 bytes (about 40 MB of text, more in
+  // The join's build side: one key holds 980,000 rows of 100 bytes (about 100 MB of text, more in
   // memory), which one task must hold whole — a build side does not spill.
   {
     std::ofstream events(dir / "events.csv");
     events << "key,payload\n";
     std::string payload(100, 'x');
-    for (int i = 0; i < 400'000; ++i) events << (i % 50 == 0 ? fmt::format("k{}", i) : std::string("hot")) << ',' << payload << '\n';
+    for (int i = 0; i < 1'000'000; ++i) events << (i % 50 == 0 ? fmt::format("k{}", i) : std::string("hot")) << ',' << payload << '\n';
   }
   writeFile(dir / "keys.csv", "key,label\nhot,the hot one\nk0,first\n");
   writeFile(dir / "job.yaml", fmt::format(R"yaml(name: hot-build
@@ -297,7 +297,7 @@ steps:
   REQUIRE(ample.exitCode == 0);
   std::vector<Row> rows = readOutputRows(dir / "ample");
   std::sort(rows.begin(), rows.end());
-  CHECK(rows == std::vector<Row>{{"hot", "392000"}, {"k0", "1"}});
+  CHECK(rows == std::vector<Row>{{"hot", "980000"}, {"k0", "1"}});
 }
 
 TEST_CASE("speculation: a copy of a slowed attempt wins, the original is killed, the output is unchanged",
@@ -337,4 +337,41 @@ TEST_CASE("speculation: a copy of a slowed attempt wins, the original is killed,
   }
   CHECK(partFiles == 6);
   CHECK(processesMentioning(work.home.string()) == 0);
+}
+TEST_CASE("a lost or corrupt map output is recomputed: the reading stage fails its attempt and is resubmitted",
+          "[run][faults][fetch]") {
+  FaultWorkspace work;
+  CommandResult clean = work.run("clean", "");
+  REQUIRE(clean.exitCode == 0);
+  std::vector<Row> expected = readOutputRows(work.dir / "clean");
+  auto fault = GENERATE(std::string("lose_map_output"), std::string("corrupt_map_output"));
+  CAPTURE(fault);
+  CommandResult result = work.run(fault, fmt::format("faults:\n  {}: [{{stage: 0, partition: 2}}]\n", fault));
+  INFO(result.out << result.err);
+  requireSameOutput(result, work.dir / fault, expected);
+  bool fetchFailed = false;
+  bool readerAttemptFailed = false;
+  bool mapRecomputed = false;
+  bool readerResubmitted = false;
+  for (const json& event : eventsOf(result)) {
+    std::string name = event.at("Event");
+    if (name == "SparkListenerTaskEnd" && event.at("Task End Reason").at("Reason") == "FetchFailed") {
+      const json& reason = event.at("Task End Reason");
+      fetchFailed = event.at("Stage ID") == 1 && reason.at("Shuffle ID") == 0 && reason.at("Map ID") == 2;
+    }
+    if (name == "SparkListenerStageCompleted") {
+      const json& info = event.at("Stage Info");
+      if (info.at("Stage ID") == 1 && info.at("Stage Attempt ID") == 0) {
+        readerAttemptFailed = info.value("Failure Reason", "").find("FetchFailed (shuffle 0, map 2") == 0;
+      }
+      if (info.at("Stage ID") == 1 && info.at("Stage Attempt ID") == 1) readerResubmitted = !info.contains("Failure Reason");
+    }
+    if (name == "SparkListenerTaskEnd" && event.at("Stage ID") == 0 && event.at("Stage Attempt ID") == 1) {
+      mapRecomputed = event.at("Task Info").at("Index") == 2 && event.at("Task End Reason").at("Reason") == "Success";
+    }
+  }
+  CHECK(fetchFailed);
+  CHECK(readerAttemptFailed);
+  CHECK(mapRecomputed);
+  CHECK(readerResubmitted);
 }

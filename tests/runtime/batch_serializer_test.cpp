@@ -79,10 +79,13 @@ TEST_CASE("shuffle map outputs are read back by partition from several map tasks
   int64_t spilled = 0;
   for (int map = 0; map < 3; ++map) {
     runtime::TaskMemory memory(manager, map, dir.path(), "map");
-    runtime::ShuffleWriter writer(dir.path(), 4, map, 3, memory);
+    runtime::ShuffleWriter writer(dir.path(), 4, map, 0, 3, memory);
     writer.add(map % 3, batch);
     writer.add(2, batch);
     runtime::ShuffleWriteResult written = writer.finish();
+    // The driver commits the attempt's files (data first, then index).
+    REQUIRE(written.commits.size() == 2);
+    for (const auto& [from, to] : written.commits) fs::rename(from, to);
     CHECK(written.totalRecords == 100);
     CHECK(written.totalBytes == 2 * static_cast<int64_t>(4 + runtime::serialize(batch).size()));
     spilled += memory.diskBytesSpilled();
@@ -101,4 +104,41 @@ TEST_CASE("shuffle map outputs are read back by partition from several map tasks
   CHECK(render(read.at(0)) == render(batch));
   CHECK_THROWS_WITH(runtime::readShufflePartition(dir.path(), 5, {0}, 0, batch.schema(), keep),
                     Catch::Contains("missing map output"));
+}
+
+TEST_CASE("a missing, truncated or damaged map output is a fetch failure naming the map task", "[shuffle]") {
+  jobtuner::testing::TempDir dir;
+  core::ColumnBatch batch = everyType();
+  runtime::MemoryManager manager(runtime::MemoryConfig{1LL << 30, 0.6, 0.5});
+  runtime::TaskMemory memory(manager, 0, dir.path(), "map");
+  runtime::ShuffleWriter writer(dir.path(), 7, 3, 1, 2, memory);
+  writer.add(1, batch);
+  for (const auto& [from, to] : writer.finish().commits) fs::rename(from, to);
+  auto ignore = [](core::ColumnBatch) {};
+  auto failureOf = [&](int partition) {
+    try {
+      runtime::readShufflePartition(dir.path(), 7, {3}, partition, batch.schema(), ignore);
+    } catch (const runtime::FetchFailedError& error) {
+      return error.failure();
+    }
+    return runtime::FetchFailure{};
+  };
+  CHECK_FALSE(failureOf(1).any());
+  fs::path data = runtime::shuffleDataFile(dir.path(), 7, 3);
+  std::string original = jobtuner::testing::readFile(data);
+  // One flipped byte in the middle of partition 1's block.
+  std::string damaged = original;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  jobtuner::testing::writeFile(data, damaged);
+  runtime::FetchFailure corrupt = failureOf(1);
+  CHECK(corrupt.shuffleId == 7);
+  CHECK(corrupt.mapId == 3);
+  CHECK_THAT(corrupt.message, Catch::Contains("partition 1 fails its checksum"));
+  CHECK_FALSE(failureOf(0).any());  // partition 0's block is empty and intact
+  jobtuner::testing::writeFile(data, original.substr(0, original.size() / 2));
+  CHECK_THAT(failureOf(1).message, Catch::Contains("its index points past the data"));
+  fs::remove(data);
+  CHECK_THAT(failureOf(1).message, Catch::Contains("missing map output"));
+  fs::remove(runtime::shuffleIndexFile(dir.path(), 7, 3));
+  CHECK(failureOf(1).mapId == 3);
 }
