@@ -74,21 +74,6 @@ std::vector<json> eventsOf(const CommandResult& result) {
   return events;
 }
 
-/// Processes whose command line mentions `text` (executors name their run's socket).
-size_t processesMentioning(const std::string& text) {
-  size_t count = 0;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::ifstream statFile(entry.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
-    if (stat.find(") Z ") == std::string::npos && cmdline.find(text) != std::string::npos) ++count;
-  }
-  return count;
-}
-
 struct TaskEnd {
   int stage = 0;
   int index = 0;
@@ -161,7 +146,7 @@ TEST_CASE("chaos: executors SIGKILLed at random moments never change the output"
     // A kill drawn late may find no executor running tasks again before the job ends.
     CHECK(killed >= 1);
     CHECK(killed <= static_cast<size_t>(kills));
-    CHECK(processesMentioning(work.home.string()) == 0);
+    CHECK(processesMentioning(work.home.string()).empty());
   }
 }
 
@@ -186,7 +171,7 @@ TEST_CASE("kills beyond task_max_failures fail the job clearly and commit nothin
   CHECK(std::count_if(ends.begin(), ends.end(), [](const TaskEnd& end) {
           return end.stage == 0 && end.index == 0 && end.reason == "ExecutorLostFailure";
         }) == 4);
-  CHECK(processesMentioning(work.home.string()) == 0);
+  CHECK(processesMentioning(work.home.string()).empty());
 }
 
 TEST_CASE("a hung executor is lost when its heartbeats stop, and its tasks rerun", "[run][faults]") {
@@ -206,7 +191,7 @@ TEST_CASE("a hung executor is lost when its heartbeats stop, and its tasks rerun
   std::vector<TaskEnd> ends = taskEnds(events);
   CHECK(countReason(ends, "ExecutorLostFailure") >= 1);
   CHECK(everyFailureRetried(ends, "ExecutorLostFailure"));
-  CHECK(processesMentioning(work.home.string()) == 0);
+  CHECK(processesMentioning(work.home.string()).empty());
 }
 
 TEST_CASE("a failing task attempt is retried; one failing every attempt fails the job with its error",
@@ -236,7 +221,7 @@ TEST_CASE("a hanging task attempt does not keep its executor from exiting when t
                                           "  hang_task: [{stage: 0, partition: 0}]\n"
                                           "  fail_task: [{stage: 0, partition: 1}]\n");
   CHECK(result.exitCode != 0);
-  CHECK(processesMentioning(work.home.string()) == 0);
+  CHECK(processesMentioning(work.home.string()).empty());
 }
 
 TEST_CASE("a fault aimed at a task the job does not have is an error before anything runs", "[run][faults]") {
@@ -290,7 +275,7 @@ steps:
     memoryKills += reason.rfind("Container killed by jobtuner: exceeded memory limit 48.0 MB (used ", 0) == 0 ? 1 : 0;
   }
   CHECK(memoryKills == 4);
-  CHECK(processesMentioning(home.string()) == 0);
+  CHECK(processesMentioning(home.string()).empty());
 
   CommandResult ample = run("ample", "1g");
   INFO(ample.out << ample.err);
@@ -336,7 +321,7 @@ TEST_CASE("speculation: a copy of a slowed attempt wins, the original is killed,
     CHECK(entry.path().filename().string().find("attempt") == std::string::npos);
   }
   CHECK(partFiles == 6);
-  CHECK(processesMentioning(work.home.string()) == 0);
+  CHECK(processesMentioning(work.home.string()).empty());
 }
 TEST_CASE("a lost or corrupt map output is recomputed: the reading stage fails its attempt and is resubmitted",
           "[run][faults][fetch]") {

@@ -75,23 +75,6 @@ struct SlowRun {
     return {};
   }
 };
-
-/// Processes whose command line mentions `text`.
-std::vector<int> processesMentioning(const std::string& text) {
-  std::vector<int> pids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::ifstream statFile(entry.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
-    bool zombie = stat.find(") Z ") != std::string::npos;
-    if (!zombie && cmdline.find(text) != std::string::npos) pids.push_back(std::stoi(name));
-  }
-  return pids;
-}
-
 }  // namespace
 
 TEST_CASE("the driver refuses a connection that does not prove the run's secret", "[run][processes]") {

@@ -56,6 +56,9 @@ CommandResult runProgram(const std::string& program, const std::vector<std::stri
                          const std::vector<std::string>& extraEnv = {});
 
 std::string readFile(const std::filesystem::path& path);
+/// Live (not zombie) processes whose command line mentions `text`: a run's executors and sidecar
+/// name its directory, so a test can check none outlives the run.
+std::vector<int> processesMentioning(const std::string& text);
 void writeFile(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace jobtuner::testing
