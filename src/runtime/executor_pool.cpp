@@ -44,7 +44,7 @@ ExecutorPool::ExecutorPool(const RunDirectory& run, std::string secret, Executor
 
 ExecutorPool::~ExecutorPool() { stop(true); }
 
-void ExecutorPool::spawn(int id, bool initial) {
+void ExecutorPool::spawn(int id) {
   {
     std::lock_guard lock(mutex_);
     expected_.insert(id);
@@ -53,7 +53,6 @@ void ExecutorPool::spawn(int id, bool initial) {
   options.logFile = run_.executorLog(id);
   options.stdinData = secret_ + "\n";
   Member member;
-  member.initial = initial;
   member.startedMs = nowMs();
   member.process = ChildProcess::spawn({selfExecutable().string(), "__executor", "--driver",
                                         (run_.socketDir() / "driver.sock").string(), "--id", std::to_string(id),
@@ -63,7 +62,7 @@ void ExecutorPool::spawn(int id, bool initial) {
 }
 
 ExecutorArrivals ExecutorPool::startInitial(int count) {
-  for (int i = 0; i < count; ++i) spawn(nextId_++, true);
+  for (int i = 0; i < count; ++i) spawn(nextId_++);
   ExecutorArrivals all;
   while (static_cast<int>(all.ready.size() + all.failures.size()) < count) {
     ExecutorArrivals some = takeArrivals();
@@ -77,7 +76,7 @@ ExecutorArrivals ExecutorPool::startInitial(int count) {
 bool ExecutorPool::startReplacement() {
   if (replacements_ >= replacementLimit_) return false;
   ++replacements_;
-  spawn(nextId_++, false);
+  spawn(nextId_++);
   return true;
 }
 

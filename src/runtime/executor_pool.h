@@ -71,11 +71,10 @@ class ExecutorPool {
  private:
   struct Member {
     ChildProcess process;
-    bool initial = false;
     bool settled = false;  // ready or failed
     int64_t startedMs = 0;
   };
-  void spawn(int id, bool initial);
+  void spawn(int id);
   void acceptLoop();
 
   RunDirectory run_;

@@ -91,9 +91,14 @@ class Scheduler {
         break;
       }
       waitForResults();
-      watchExecutors();
       injectFaults();
-      if (options_.speculation) findSpeculatableTasks();
+      // Results can wake the loop thousands of times a second; /proc and the speculation scan
+      // need not be read that often.
+      if (nowMs() - lastWatchMs_ >= kWatchStepMs) {
+        lastWatchMs_ = nowMs();
+        watchExecutors();
+        if (options_.speculation) findSpeculatableTasks();
+      }
     }
     // Losers of speculative races may still run: they were told to die, and must be gone before
     // the output is committed, or a late part file could land in it.
@@ -587,6 +592,7 @@ class Scheduler {
   std::unordered_map<int64_t, RunningTask> running_;
   int64_t nextTaskId_ = 0;
   int executorFailures_ = 0;
+  int64_t lastWatchMs_ = 0;
   std::vector<std::pair<int, size_t>> speculatable_;     // stage id, task index
   std::unordered_map<int64_t, std::string> killReasons_;  // attempts asked to die, and why
   std::string lastStartFailure_;
