@@ -7,17 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/analysis.h"
+#include "cli/app_target.h"
 #include "cli/command_context.h"
 #include "cli/rule_options.h"
 #include "cli/terminal_text.h"
 #include "cli/text_table.h"
-#include "collector/ingest.h"
 #include "core/errors.h"
 #include "runtime/clock.h"
 
 namespace jobtuner::cli {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -29,41 +27,6 @@ struct AnalyzeArguments {
   std::string failOn;
   bool json = false;
 };
-
-/// The event log of a run directory ($JOBTUNER_HOME/runs/<app-id>/<app-id>), else the path.
-fs::path logPathOf(const fs::path& target) {
-  std::error_code error;
-  if (!fs::is_directory(target, error)) return target;
-  fs::path name = target.filename().empty() ? target.parent_path().filename() : target.filename();
-  for (const fs::path& candidate : {target / name, target / (name.string() + ".inprogress")}) {
-    if (fs::is_regular_file(candidate, error)) return candidate;
-  }
-  return target;
-}
-
-/// The app attempts to analyze: the target's logs once ingested, or the stored app it names.
-std::vector<std::pair<std::string, std::string>> resolveTargets(collector::Store& store, const AnalyzeArguments& arguments) {
-  std::vector<std::pair<std::string, std::string>> targets;
-  std::error_code error;
-  if (fs::exists(arguments.target, error)) {
-    collector::IngestSummary summary = collector::ingestPath(store, logPathOf(arguments.target), collector::IngestOptions{});
-    for (const collector::IngestReport& report : summary.reports) {
-      if (!arguments.attemptId.empty() && report.attemptId != arguments.attemptId) continue;
-      targets.emplace_back(report.appId, report.attemptId);
-    }
-    if (targets.empty()) {
-      throw core::UserError(core::SourceLocation{arguments.target}, "no event log of an app found here",
-                            "name an event log, a folder of them, a run directory, or a stored app id");
-    }
-    return targets;
-  }
-  if (store.attemptsOf(arguments.target).empty()) {
-    throw core::UserError(fmt::format("'{}' is neither a file nor an app in the store {}", arguments.target, store.path().string()),
-                          "name an event log or run directory, or an app id that `jobtuner apps` lists");
-  }
-  targets.emplace_back(arguments.target, arguments.attemptId);
-  return targets;
-}
 
 void printText(const analyzers::AppAnalysis& analysis, std::ostream& out) {
   out << fmt::format("{} {}\"{}\": {} finding{}{}\n", terminalSafe(analysis.appId),
@@ -97,7 +60,7 @@ int runAnalyze(const AnalyzeArguments& arguments, const CommandContext& context)
   auto store = context.openStore();
   nlohmann::ordered_json apps = nlohmann::ordered_json::array();
   int exitCode = core::kExitOk;
-  for (const auto& [appId, attemptId] : resolveTargets(*store, arguments)) {
+  for (const auto& [appId, attemptId] : resolveAppTargets(*store, arguments.target, AppTargetOptions{arguments.attemptId, false})) {
     analyzers::AppAnalysis analysis = analyzers::analyzeStoredApp(*store, appId, attemptId, rules.rules, suppressions, now);
     for (const analyzers::Finding& finding : analysis.findings) {
       if (failOn && finding.severity >= *failOn) exitCode = core::kExitFindings;

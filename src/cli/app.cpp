@@ -25,6 +25,11 @@ std::unique_ptr<collector::Store> CommandContext::openStore() const {
   return collector::Store::open(resolvedDbPath());
 }
 
+advisor::AdvisorConfig CommandContext::advisorConfig() const {
+  if (!configPath.empty()) return advisor::loadAdvisorConfig(configPath, true);
+  return advisor::loadAdvisorConfig(jobtunerHome() / "jobtuner.yaml", false);
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"jobtuner: find what slowed a Spark-style batch job down, and fix its settings for the next run"};
   app.name("jobtuner");
@@ -34,6 +39,8 @@ int run(int argc, char** argv) {
 
   CommandContext context;
   app.add_option("--db", context.dbPath, "The store (SQLite); default $JOBTUNER_HOME/jobtuner.db, JOBTUNER_HOME defaulting to ~/.jobtuner");
+  app.add_option("--config", context.configPath,
+                 "jobtuner's configuration (YAML; the advisor's limits and prices); default $JOBTUNER_HOME/jobtuner.yaml");
   app.add_flag("--verbose", context.verbose, "Say more about what was done and skipped");
 
   addIngestCommand(app, context);
@@ -46,6 +53,9 @@ int run(int argc, char** argv) {
   addAnalyzeCommand(app, context);
   addRulesCommand(app, context);
   addFindingsCommand(app, context);
+  addAdviseCommand(app, context);
+  addRunsCommand(app, context);
+  addTuneCommand(app, context);
 
   try {
     app.parse(argc, argv);

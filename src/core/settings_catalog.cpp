@@ -121,6 +121,20 @@ constexpr std::array kSparkSettings{
     SparkSetting{"spark.sql.adaptive.skewJoin.enabled", SettingType::kBool, "true", "3.0.0",
                  SparkKeyUse::kReadAndWritten,
                  "With AQE, skewed partitions of a shuffled join are split (and the other side replicated)."},
+    SparkSetting{"spark.sql.adaptive.skewJoin.skewedPartitionFactor", SettingType::kNumber, "5", "3.0.0",
+                 SparkKeyUse::kReadAndWritten,
+                 "With AQE, a join partition is skewed when it is this many times the median partition and above the "
+                 "threshold below. The advisor lowers it to catch the skew it measured."},
+    SparkSetting{"spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", SettingType::kBytes, "256m", "3.0.0",
+                 SparkKeyUse::kReadAndWritten, "With AQE, the least size of a join partition that counts as skewed."},
+    SparkSetting{"spark.serializer", SettingType::kString, "org.apache.spark.serializer.JavaSerializer", "0.5.0",
+                 SparkKeyUse::kReadAndWritten,
+                 "The serializer of shuffled and cached data; org.apache.spark.serializer.KryoSerializer is faster and "
+                 "more compact."},
+    SparkSetting{"spark.dynamicAllocation.shuffleTracking.enabled", SettingType::kBool, "false", "3.0.0",
+                 SparkKeyUse::kReadAndWritten,
+                 "Dynamic allocation keeps executors that hold shuffle data, so it works without the external shuffle "
+                 "service (the default became true in Spark 3.4)."},
     SparkSetting{"spark.sql.adaptive.advisoryPartitionSizeInBytes", SettingType::kBytes, "64m", "3.0.0",
                  SparkKeyUse::kRead, "The shuffle partition size AQE coalesces toward and splits skew at."},
     SparkSetting{"spark.eventLog.enabled", SettingType::kBool, "false", "1.0.0", SparkKeyUse::kReadAndWritten,

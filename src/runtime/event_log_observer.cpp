@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "core/profile_writer.h"
 #include "runtime/job_preparation.h"
 
 namespace jobtuner::runtime {
@@ -87,11 +88,7 @@ EventLogObserver::EventLogObserver(std::vector<std::unique_ptr<EventSink>>& sink
   properties["spark.jobtuner.job"] = job.name;
   properties["spark.jobtuner.runtime"] = "true";
   properties["spark.eventLog.enabled"] = "true";
-  for (const auto& [name, step] : profile.steps) {
-    if (step.partitions) properties["spark.jobtuner.steps." + name + ".partitions"] = std::to_string(*step.partitions);
-    if (step.broadcast) properties["spark.jobtuner.steps." + name + ".broadcast"] = *step.broadcast ? "true" : "false";
-    if (step.salting) properties["spark.jobtuner.steps." + name + ".salting.buckets"] = std::to_string(step.salting->buckets);
-  }
+  for (const auto& [key, value] : core::stepOverrideProperties(profile)) properties[key] = value;
   const char* user = std::getenv("USER");
   emit(json{{"Event", "SparkListenerEnvironmentUpdate"},
             {"JVM Information", {{"Java Version", "none (jobtuner native runtime)"}}},

@@ -9,21 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "core/output_rows.h"
+
 namespace jobtuner::testing {
 
-using Row = std::vector<std::string>;
-
-/// Splits CSV text (RFC 4180 quoting) into rows of fields; `skipHeader` drops the first row.
-std::vector<Row> parseCsv(const std::string& text, bool skipHeader);
-
-/// The rows of every part file (part-*.csv) of a job's output directory, headers dropped.
-std::vector<Row> readOutputRows(const std::filesystem::path& outputDir);
+using Row = core::OutputRow;
+using core::compareRows;
+using core::parseCsv;
+using core::readOutputRows;
 
 /// The rows the sqlite3 shell prints (CSV mode, no header) for `script` (dot-commands and SQL).
 std::vector<Row> sqliteRows(const std::string& script);
 
-/// Empty when the multisets are equal; else a description of the first differences.
-std::string compareRows(std::vector<Row> actual, std::vector<Row> expected);
 
 struct CommandResult;
 

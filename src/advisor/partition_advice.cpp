@@ -1,0 +1,124 @@
+// Partition counts: every flagged shuffle stage gets partitions that put its measured shuffle
+// bytes at the target size per partition (smaller when a task's data would not fit its memory
+// grant), never fewer than the slots, within the limits. The runtime sizes each step; Spark has
+// one spark.sql.shuffle.partitions, sized for the largest flagged stage.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "advisor/advice_plan.h"
+#include "core/units.h"
+
+namespace jobtuner::advisor {
+
+namespace {
+
+const std::vector<std::string> kTags = {"increase_partitions", "decrease_partitions"};
+
+/// The finding that asks to resize this stage: one on the stage itself, else one on the app.
+const analyzers::Finding* trigger(const AdviceContext& context, const StageMeasurement& stage) {
+  const analyzers::Finding* appWide = nullptr;
+  for (const std::string& tag : kTags) {
+    for (const analyzers::Finding* finding : context.withTag(tag)) {
+      if (finding->scope.stageId && *finding->scope.stageId == stage.stageId) return finding;
+      if (finding->scope.kind == analyzers::ScopeKind::kApp && !appWide) appWide = finding;
+    }
+  }
+  return appWide;
+}
+
+/// The bytes the stage's tasks read from the shuffle; for a stage that never finished, what its
+/// parents wrote.
+int64_t shuffleBytes(const AdviceContext& context, const StageMeasurement& stage) {
+  int64_t written = 0;
+  for (int32_t parent : stage.parents) {
+    if (const StageMeasurement* p = context.measured.stage(parent)) written += p->shuffleWriteBytes;
+  }
+  return stage.status == core::StageStatus::Complete ? stage.shuffleReadBytes : std::max(stage.shuffleReadBytes, written);
+}
+
+}  // namespace
+
+void advisePartitions(const AdviceContext& context, AdvicePlan& plan) {
+  const Limits& limits = context.config.limits;
+  const int64_t slots = context.slots(plan.profile);
+  const int64_t taskMemory = context.taskMemoryBytes(plan.profile);
+
+  struct Sizing {
+    int64_t partitions = 0;
+    int64_t bytes = 0;
+    int64_t bytesPerPartition = 0;
+    const StageMeasurement* stage = nullptr;
+    const analyzers::Finding* finding = nullptr;
+  };
+  std::map<std::string, Sizing> bySetting;  // step (runtime) or "" (Spark's one setting)
+  for (const StageMeasurement& stage : context.measured.stages) {
+    if (!stage.readsShuffle() && stage.status == core::StageStatus::Complete) continue;
+    if (context.measured.runtime && !context.partitionedByStep(stage)) continue;
+    const analyzers::Finding* finding = trigger(context, stage);
+    if (!finding) continue;
+    int64_t bytes = shuffleBytes(context, stage);
+    if (bytes <= 0) continue;
+    auto model = context.models.find(stage.stageId);
+    double perByte = model != context.models.end() ? model->second.memoryPerByte : 0;
+    // A task's data should fit the memory it may use, or it spills.
+    double fits = perByte > 0 ? static_cast<double>(taskMemory) / perByte : static_cast<double>(context.config.targetPartitionBytes);
+    double perPartition = std::max(1.0, std::min(static_cast<double>(context.config.targetPartitionBytes), fits * 0.8));
+    int64_t wanted = std::max(slots, static_cast<int64_t>(std::ceil(static_cast<double>(bytes) / perPartition)));
+    int64_t partitions = std::clamp(wanted, limits.minPartitions, limits.maxPartitions);
+    if (partitions != wanted) {
+      plan.blocked.push_back(fmt::format("stage {} ({}) wants {} partitions; limits.{} is {}", stage.stageId, stage.name, wanted,
+                                         wanted > partitions ? "max_partitions" : "min_partitions", partitions));
+    }
+    std::string key = context.measured.runtime ? stage.step : "";
+    Sizing& sizing = bySetting[key];
+    if (partitions > sizing.partitions) sizing = Sizing{partitions, bytes, bytes / partitions, &stage, finding};
+  }
+
+  for (auto& [step, sizing] : bySetting) {
+    int64_t current = context.measured.runtime ? plan.stepPartitions(step) : context.current.shufflePartitions;
+    std::string setting = context.measured.runtime ? fmt::format("steps.{}.partitions", step) : "shuffle_partitions";
+    // A value history showed to be slower: the next candidate beyond it.
+    while (context.rejected.count(fmt::format("{}={}", setting, sizing.partitions)) > 0 && sizing.partitions < limits.maxPartitions) {
+      sizing.partitions = std::min(limits.maxPartitions, sizing.partitions * 2);
+    }
+    double ratio = static_cast<double>(sizing.partitions) / static_cast<double>(std::max<int64_t>(1, current));
+    if (ratio < 1.5 && ratio > 1 / 1.5) continue;
+    const StageMeasurement& stage = *sizing.stage;
+    Change change;
+    change.rule = sizing.finding->ruleId;
+    change.scope = context.measured.runtime ? "step " + step : fmt::format("stage {}.{} ({})", stage.stageId, stage.attemptId, stage.name);
+    change.reason = fmt::format("{}: {} of shuffle data in {} tasks ({} each); {} partitions put about {} in each{}",
+                                sizing.finding->ruleId, core::formatBytes(sizing.bytes), stage.tasks.size(),
+                                core::formatBytes(sizing.bytes / std::max<int64_t>(1, static_cast<int64_t>(stage.tasks.size()))),
+                                sizing.partitions, core::formatBytes(sizing.bytes / sizing.partitions),
+                                sizing.partitions == slots && sizing.bytes / sizing.partitions < context.config.targetPartitionBytes
+                                    ? fmt::format(", one per slot ({} slots)", slots)
+                                    : "");
+    change.evidence = {{"shuffle_read_bytes", sizing.bytes},
+                       {"tasks", stage.tasks.size()},
+                       {"median_task_ms", stage.medianTaskMs()},
+                       {"max_task_ms", stage.maxTaskMs()},
+                       {"slots", slots},
+                       {"target_partition_bytes", context.config.targetPartitionBytes},
+                       {"task_memory_bytes", taskMemory}};
+    change.expectedEffect = sizing.partitions > current
+                                ? fmt::format("{} tasks of about {} instead of {}: less data per task, less spill, every slot busy",
+                                              sizing.partitions, core::formatBytes(sizing.bytes / sizing.partitions), current)
+                                : fmt::format("{} tasks instead of {}: less per-task overhead", sizing.partitions, current);
+    if (context.measured.runtime) {
+      plan.setStepPartitions(context, step, sizing.partitions, std::move(change));
+    } else {
+      plan.set(context, "shuffle_partitions", sizing.partitions, std::move(change));
+    }
+    for (const StageMeasurement& other : context.measured.stages) {
+      if (context.measured.runtime ? (other.step == step && context.partitionedByStep(other)) : other.readsShuffle()) {
+        plan.cuts[other.stageId].partitions = sizing.partitions;
+      }
+    }
+  }
+}
+
+}  // namespace jobtuner::advisor
