@@ -7,6 +7,9 @@
 //   jobtuner_datagen shop --out DIR [--rows 200000] [--seed 42]
 //       orders.csv, customers.csv, products.csv and clicks.csv for the example jobs in jobs/:
 //       customer 42 places ~30% of the orders, product 7 sells in ~30% of them.
+//   jobtuner_datagen skewed-aggregation|skewed-join|spilling-sort|memory-killed|tiny-partitions
+//                    --out DIR [--rows N] [--seed 42]
+//       the data of the advisor scenario of that name in jobs/ (see each job.yaml); --rows is its size.
 //
 // Same arguments, same bytes, on every machine (bench/deterministic_random.h).
 
@@ -284,7 +287,9 @@ void tinyPartitions(const std::filesystem::path& out, int64_t rows, uint64_t see
   std::fprintf(stderr,
                "usage: jobtuner_datagen bench|shop --out DIR [--rows N] [--users N] [--seed N]\n"
                "  bench: events.csv (10M rows by default) and users.csv (1M users) for bench/runtime\n"
-               "  shop:  orders, customers, products, clicks (200k rows by default) for jobs/\n");
+               "  shop:  orders, customers, products, clicks (200k rows by default) for jobs/\n"
+               "  skewed-aggregation, skewed-join, spilling-sort (8M rows), memory-killed (2.5M),\n"
+               "  tiny-partitions (500k): the advisor scenarios' data for jobs/<name>/\n");
   std::exit(2);
 }
 
