@@ -7,6 +7,9 @@
 //   jobtuner_datagen shop --out DIR [--rows 200000] [--seed 42]
 //       orders.csv, customers.csv, products.csv and clicks.csv for the example jobs in jobs/:
 //       customer 42 places ~30% of the orders, product 7 sells in ~30% of them.
+//   jobtuner_datagen skewed-aggregation|skewed-join|spilling-sort|memory-killed|tiny-partitions
+//                    --out DIR [--rows N] [--seed 42]
+//       the data of the advisor scenario of that name in jobs/ (see each job.yaml); --rows is its size.
 //
 // Same arguments, same bytes, on every machine (bench/deterministic_random.h).
 
@@ -181,11 +184,112 @@ void shop(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
   }
 }
 
+/// Writes `rows` rows into `parts` part files under `folder`, calling `row(file, i)` for row i: a
+/// folder of several files gives a job several map tasks whatever max_partition_bytes says.
+template <typename WriteRow>
+void partFiles(const std::filesystem::path& folder, const char* header, int64_t rows, int parts, WriteRow row) {
+  std::filesystem::create_directories(folder);
+  for (int part = 0; part < parts; ++part) {
+    char name[32];
+    std::snprintf(name, sizeof name, "part-%05d.csv", part);
+    CsvFile file(folder / name, header);
+    for (int64_t i = rows * part / parts; i < rows * (part + 1) / parts; ++i) row(file, i);
+  }
+}
+
+/// A hex string of `digits` digits from a random draw: identifiers that cost what real ones cost.
+std::string hexId(const char* prefix, uint64_t value, int digits) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string id = prefix;
+  for (int d = digits - 1; d >= 0; --d) id += kHex[(value >> (4 * d)) & 15];
+  return id;
+}
+
+// skewed-aggregation: views/ (video_id,viewer_id,watch_ms): video 7 went viral and holds 60% of
+// the views, nearly all by different viewers; the other videos follow a Zipf law.
+void skewedAggregation(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
+  Random random(seed);
+  const int64_t videos = std::max<int64_t>(1000, rows / 100);
+  Zipf video(static_cast<size_t>(videos), 1.0);
+  std::vector<int64_t> ids = shuffledIds(static_cast<size_t>(videos), random);
+  partFiles(out / "views", "video_id,viewer_id,watch_ms", rows, 8, [&](CsvFile& file, int64_t) {
+    bool viral = random.chance(0.6);
+    int64_t v = viral ? 7 : 1000 + ids[video.draw(random)];
+    int64_t viewer = static_cast<int64_t>(random.next() % static_cast<uint64_t>(viral ? rows * 4 : 50'000));
+    file.number(v).comma().number(viewer).comma().number(static_cast<int64_t>(random.next() % 600'000)).endRow();
+  });
+}
+
+// skewed-join: clicks/ (user_id,page_id,ms) with user 42 behind half of the clicks (a crawler),
+// and users.csv (user_id,name,country,segment), one row per user, too big to broadcast.
+void skewedJoin(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
+  Random random(seed);
+  const int64_t users = std::max<int64_t>(1000, rows / 8);
+  Zipf user(static_cast<size_t>(users), 0.9);
+  std::vector<int64_t> ids = shuffledIds(static_cast<size_t>(users), random);
+  partFiles(out / "clicks", "user_id,page_id,ms", rows, 8, [&](CsvFile& file, int64_t) {
+    int64_t u = random.chance(0.5) ? 42 : ids[user.draw(random)];
+    file.number(u).comma().number(static_cast<int64_t>(random.next() % 1'000'000)).comma();
+    file.number(static_cast<int64_t>(random.next() % 60'000)).endRow();
+  });
+  Zipf country(kCountries.size(), 1.0);
+  CsvFile file(out / "users.csv", "user_id,name,country,segment");
+  for (int64_t u = 0; u < users; ++u) {
+    file.number(u).comma().text(hexId("user-", random.next(), 16)).comma().text(kCountries[country.draw(random)]).comma();
+    file.text(kTiers[random.next() % kTiers.size()]).endRow();
+  }
+}
+
+// spilling-sort: payments/ (account_id,merchant_id,day,cents): many accounts and merchants, so an
+// aggregation per (account, merchant) keeps millions of groups and its sort millions of rows.
+void spillingSort(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
+  Random random(seed);
+  const auto accounts = static_cast<uint64_t>(std::max<int64_t>(1000, rows / 4));
+  partFiles(out / "payments", "account_id,merchant_id,day,cents", rows, 8, [&](CsvFile& file, int64_t) {
+    file.number(static_cast<int64_t>(random.next() % accounts)).comma().number(static_cast<int64_t>(random.next() % 64)).comma();
+    file.number(static_cast<int64_t>(random.next() % 365)).comma().number(100 + static_cast<int64_t>(random.next() % 100'000)).endRow();
+  });
+}
+
+// memory-killed: logins/ (app_id,device_id,ms): app 1 holds 60% of the logins, nearly each from
+// its own device (a 68-character fingerprint), so its distinct-device set is large and held in
+// memory whole; the other apps see a few hundred devices each.
+void memoryKilled(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
+  Random random(seed);
+  Zipf app(2000, 1.0);
+  partFiles(out / "logins", "app_id,device_id,ms", rows, 8, [&](CsvFile& file, int64_t) {
+    bool hot = random.chance(0.6);
+    file.number(hot ? 1 : 2 + static_cast<int64_t>(app.draw(random))).comma();
+    std::string device = hexId("dev-", hot ? random.next() : random.next() % 500, 16);
+    for (int word = 0; word < 3; ++word) device += hexId("", hot ? random.next() : 0, 16);
+    file.text(device).comma().number(static_cast<int64_t>(random.next() % 10'000)).endRow();
+  });
+}
+
+// tiny-partitions: sales.csv (store_id,product_id,units,cents) and products.csv (product_id,
+// category): a small job whose cost is its number of tasks, not its data.
+void tinyPartitions(const std::filesystem::path& out, int64_t rows, uint64_t seed) {
+  Random random(seed);
+  const int64_t products = 2000;
+  const std::vector<std::string> categories = {"books", "games", "garden", "kitchen", "music", "office", "sports", "toys"};
+  {
+    CsvFile file(out / "products.csv", "product_id,category");
+    for (int64_t p = 0; p < products; ++p) file.number(p).comma().text(categories[random.next() % categories.size()]).endRow();
+  }
+  CsvFile file(out / "sales.csv", "store_id,product_id,units,cents");
+  for (int64_t i = 0; i < rows; ++i) {
+    file.number(static_cast<int64_t>(random.next() % 5000)).comma().number(static_cast<int64_t>(random.next() % products)).comma();
+    file.number(1 + static_cast<int64_t>(random.next() % 9)).comma().number(50 + static_cast<int64_t>(random.next() % 20'000)).endRow();
+  }
+}
+
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: jobtuner_datagen bench|shop --out DIR [--rows N] [--users N] [--seed N]\n"
                "  bench: events.csv (10M rows by default) and users.csv (1M users) for bench/runtime\n"
-               "  shop:  orders, customers, products, clicks (200k rows by default) for jobs/\n");
+               "  shop:  orders, customers, products, clicks (200k rows by default) for jobs/\n"
+               "  skewed-aggregation, skewed-join, spilling-sort (8M rows), memory-killed (2.5M),\n"
+               "  tiny-partitions (500k): the advisor scenarios' data for jobs/<name>/\n");
   std::exit(2);
 }
 
@@ -217,6 +321,16 @@ int main(int argc, char** argv) {
     bench(out, rows < 0 ? 10'000'000 : rows, users, seed);
   } else if (dataset == "shop") {
     shop(out, rows < 0 ? 200'000 : rows, seed);
+  } else if (dataset == "skewed-aggregation") {
+    skewedAggregation(out, rows < 0 ? 8'000'000 : rows, seed);
+  } else if (dataset == "skewed-join") {
+    skewedJoin(out, rows < 0 ? 8'000'000 : rows, seed);
+  } else if (dataset == "spilling-sort") {
+    spillingSort(out, rows < 0 ? 8'000'000 : rows, seed);
+  } else if (dataset == "memory-killed") {
+    memoryKilled(out, rows < 0 ? 2'500'000 : rows, seed);
+  } else if (dataset == "tiny-partitions") {
+    tinyPartitions(out, rows < 0 ? 500'000 : rows, seed);
   } else {
     usage();
   }
