@@ -24,8 +24,14 @@ int64_t AdviceContext::slots(const core::Profile& profile) const {
 
 bool AdviceContext::partitionedByStep(const StageMeasurement& stage) const {
   if (!measured.runtime || !stage.readsShuffle() || stage.name.ends_with("-exchange")) return false;
-  if (!input.job) return true;
-  for (const core::StepSpec& step : input.job->steps) {
+  if (!input.job) return !stage.name.starts_with("scan-");
+  std::vector<const core::StepSpec*> steps;
+  for (const core::StepSpec& step : input.job->steps) steps.push_back(&step);
+  for (const core::ViewSpec& view : input.job->views) {
+    for (const core::StepSpec& step : view.steps) steps.push_back(&step);
+  }
+  for (const core::StepSpec* candidate : steps) {
+    const core::StepSpec& step = *candidate;
     if (step.stableName != stage.step) continue;
     switch (step.kind) {
       case core::StepKind::kAggregate:
@@ -40,8 +46,8 @@ bool AdviceContext::partitionedByStep(const StageMeasurement& stage) const {
         return false;
     }
   }
-  // Steps of views are not in the main pipeline's list; their stages are sized the same way.
-  return true;
+  // A scan, or a stage reading a broadcast table: cut by its input, not by a step's partitions.
+  return false;
 }
 
 int64_t AdviceContext::taskMemoryBytes(const core::Profile& profile) const {

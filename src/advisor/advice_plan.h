@@ -71,6 +71,8 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
 std::vector<SimulatedStage> plannedStages(const AdviceContext& context, const AdvicePlan& plan);
 /// Time of the app outside its stages (start-up, driver work), from the measured run.
 double fixedOverheadMs(const AdviceContext& context);
+/// Slot time a task costs beyond its measured duration (scheduling, messages), from the run.
+double taskGapMs(const AdviceContext& context);
 /// The predicted wall time (ms) and cost of a run under the plan.
 std::pair<double, double> predictRun(const AdviceContext& context, const AdvicePlan& plan);
 

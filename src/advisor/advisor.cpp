@@ -166,7 +166,20 @@ Advice advise(const AdvisorInput& input) {
   advice.prediction.basis = modelled > 0 ? fmt::format("simulation, with cost models fitted over {} earlier runs for {} stage{}",
                                                        runs.size(), modelled, modelled == 1 ? "" : "s")
                                          : "simulation of the measured stages";
-  if (!measured.succeeded) advice.prediction.basis += "; the run failed, so stages it never finished are not in the prediction";
+  // Runs that already used exactly these settings predict better than any model: their median.
+  std::vector<const RunRecord*> same;
+  for (const RunRecord& run : runs) {
+    if (run.succeeded && run.profile.sameSettings(plan.profile)) same.push_back(&run);
+  }
+  if (!same.empty() && !plan.changes.empty()) {
+    std::sort(same.begin(), same.end(), [](const RunRecord* a, const RunRecord* b) { return a->wallMs < b->wallMs; });
+    const RunRecord& middle = *same[same.size() / 2];
+    advice.prediction.wallS = static_cast<double>(middle.wallMs) / 1000.0;
+    advice.prediction.cost = middle.cost;
+    advice.prediction.basis = fmt::format("the median of {} earlier run{} with these settings", same.size(), same.size() == 1 ? "" : "s");
+  } else if (!measured.succeeded) {
+    advice.prediction.basis += "; the run failed, so stages it never finished are not in the prediction";
+  }
 
   bool hasSettingChanges = !plan.changes.empty();
   double gain = advice.prediction.currentWallS > 0 ? 1.0 - advice.prediction.wallS / advice.prediction.currentWallS : 0;

@@ -135,7 +135,8 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
   for (const core::Executor& executor : m.app.executors) {
     if (executor.executorId == "driver") continue;
     if (executor.totalCores > 0 && !m.runtime) m.executorCores = executor.totalCores;
-    if (!executor.removeReason.empty() && executor.removeTimeMs > 0) {
+    // The runtime removes every executor when the run ends; only earlier removals are losses.
+    if (!executor.removeReason.empty() && executor.removeTimeMs > 0 && executor.removeReason != "the run finished") {
       ++m.executorsLost;
       if (std::optional<MemoryKill> kill = parseMemoryKill(executor.removeReason)) {
         kill->executorId = executor.executorId;
@@ -171,8 +172,9 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     if (attempt.attemptId < stage.attemptId) continue;
     stage.stageId = attempt.stageId;
     stage.attemptId = attempt.attemptId;
+    // The runtime names its stages by their stable names, which it writes as Spark's stage name.
     stage.name = attempt.runtimeStageName.empty() ? attempt.name : attempt.runtimeStageName;
-    stage.step = attempt.runtimeStageName.empty() ? "" : stepOfStageName(attempt.runtimeStageName);
+    stage.step = m.runtime ? stepOfStageName(stage.name) : "";
     stage.parents = attempt.parentIds;
     stage.status = attempt.status;
     if (stage.submissionMs == 0 || (attempt.submissionTimeMs > 0 && attempt.submissionTimeMs < stage.submissionMs)) {
@@ -181,7 +183,8 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     stage.completionMs = std::max(stage.completionMs, attempt.completionTimeMs);
   }
   std::map<int32_t, std::map<int32_t, TaskSample>> samples;
-  store.forEachTaskForAnalysis(m.app.appId, m.app.attemptId, [&](const core::TaskAttempt& task) {
+  // The full task rows: the analysis columns leave out the partition index, which tells retries apart.
+  store.forEachTask(m.app.appId, m.app.attemptId, -1, -1, [&](const core::TaskAttempt& task) {
     auto found = byId.find(task.stageId);
     if (found == byId.end()) return;
     StageMeasurement& stage = found->second;
@@ -192,6 +195,8 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     stage.gcMs += metrics.jvmGcTimeMs;
     stage.runMs += metrics.executorRunTimeMs;
     stage.maxPeakExecutionMemoryBytes = std::max(stage.maxPeakExecutionMemoryBytes, metrics.peakExecutionMemoryBytes);
+    if (task.launchTimeMs > 0 && (m.firstLaunchMs == 0 || task.launchTimeMs < m.firstLaunchMs)) m.firstLaunchMs = task.launchTimeMs;
+    m.lastFinishMs = std::max(m.lastFinishMs, task.finishTimeMs);
     bool succeeded = task.status == core::TaskStatus::Success;
     if (succeeded) {
       stage.inputBytes += metrics.inputBytes;

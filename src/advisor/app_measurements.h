@@ -90,6 +90,11 @@ struct AppMeasurements {
   double coreHours = 0;
   double memoryGbHours = 0;
 
+  // The first task's launch and the last task's end: the time before and after them is start-up
+  // and shutdown, not stage work.
+  int64_t firstLaunchMs = 0;
+  int64_t lastFinishMs = 0;
+
   int64_t slots() const { return std::max<int64_t>(1, executors * executorCores); }
   const StageMeasurement* stage(int32_t stageId) const;
   /// The heaviest keys of the shuffles a stage reads, heaviest (by bytes) first.

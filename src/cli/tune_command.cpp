@@ -66,9 +66,9 @@ WorstStage worstStage(const advisor::AppMeasurements& measured) {
 }
 
 std::string severityCounts(const std::vector<analyzers::Finding>& findings) {
-  int counts[4] = {0, 0, 0, 0};
+  int counts[5] = {0, 0, 0, 0, 0};  // by Severity, low = 1 .. critical = 4
   for (const analyzers::Finding& finding : findings) ++counts[static_cast<int>(finding.severity)];
-  return fmt::format("{}c {}s {}m {}l", counts[3], counts[2], counts[1], counts[0]);
+  return fmt::format("{}c {}s {}m {}l", counts[4], counts[3], counts[2], counts[1]);
 }
 
 int64_t spilledBytes(const advisor::AppMeasurements& measured) {
@@ -103,7 +103,7 @@ runtime::RunSummary runOnce(const TuneArguments& arguments, const CommandContext
 nlohmann::ordered_json iterationJson(const Iteration& it) {
   const advisor::AppMeasurements& measured = it.advice.measured;
   WorstStage worst = worstStage(measured);
-  int counts[4] = {0, 0, 0, 0};
+  int counts[5] = {0, 0, 0, 0, 0};  // by Severity, low = 1 .. critical = 4
   for (const analyzers::Finding& finding : it.advice.findings) ++counts[static_cast<int>(finding.severity)];
   return {{"iteration", it.number},
           {"app", it.run.appId},
@@ -117,7 +117,7 @@ nlohmann::ordered_json iterationJson(const Iteration& it) {
           {"worst_stage", {{"name", worst.name}, {"max_task_ms", worst.maxMs}, {"median_task_ms", worst.medianMs}}},
           {"spill_bytes", spilledBytes(measured)},
           {"executors_lost", measured.executorsLost},
-          {"findings", {{"critical", counts[3]}, {"severe", counts[2]}, {"moderate", counts[1]}, {"low", counts[0]}}},
+          {"findings", {{"critical", counts[4]}, {"severe", counts[3]}, {"moderate", counts[2]}, {"low", counts[1]}}},
           {"changes_made", it.changesMade},
           {"output", it.outputCheck},
           {"advice", advisor::adviceJson(it.advice.advice, it.run.appId)}};
@@ -190,8 +190,8 @@ int runTune(const TuneArguments& arguments, const CommandContext& context) {
       it.outputCheck = differences.empty() ? "equal" : "DIFFERENT: " + differences.substr(0, differences.find('\n'));
       outputsDiffer = outputsDiffer || !differences.empty();
     }
-    const advisor::Advice& advice = it.advice.advice;
     iterations.push_back(std::move(it));
+    const advisor::Advice& advice = iterations.back().advice.advice;
     if (!arguments.json) {
       const Iteration& last = iterations.back();
       std::cout << fmt::format("  run {}: {} in {:.2f} s ({}){}\n", number, last.run.succeeded ? "succeeded" : "failed",

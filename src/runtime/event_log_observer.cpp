@@ -1,6 +1,7 @@
 #include "runtime/event_log_observer.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/profile_writer.h"
@@ -94,7 +95,7 @@ EventLogObserver::EventLogObserver(std::vector<std::unique_ptr<EventSink>>& sink
             {"JVM Information", {{"Java Version", "none (jobtuner native runtime)"}}},
             {"Spark Properties", properties},
             {"Hadoop Properties", json::object()},
-            {"System Properties", {{"jobtuner.job.file", job.jobFile}}},
+            {"System Properties", {{"jobtuner.job.file", std::filesystem::absolute(job.jobFile).string()}}},
             {"Metrics Properties", json::object()},
             {"Classpath Entries", json::object()}}
            .dump());

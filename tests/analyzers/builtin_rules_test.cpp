@@ -161,6 +161,18 @@ TEST_CASE("too-many-small-tasks fires on 5000 tasks of 50 ms; silent on 100", "[
   CHECK(findingsOf(analyzeLogText(app().stage(0, 0, "s", tasks(100, 50)).text()), "too-many-small-tasks").empty());
 }
 
+TEST_CASE("tiny-shuffle-partitions fires on 1000 partitions of a few kilobytes; silent on large ones", "[analyzers][rules]") {
+  auto withRead = [](int count, int64_t bytes) {
+    std::vector<TaskSpec> specs = tasks(count, 20);
+    for (TaskSpec& task : specs) task.shuffleReadBytes = bytes;
+    return analyzeLogText(app().stage(0, 0, "s", specs).text());
+  };
+  CHECK(severityOf(withRead(1000, 4 * 1024), "tiny-shuffle-partitions") == Severity::kModerate);
+  CHECK(severityOf(withRead(200, 4 * 1024), "tiny-shuffle-partitions") == Severity::kLow);
+  CHECK(findingsOf(withRead(1000, 64LL << 20), "tiny-shuffle-partitions").empty());
+  CHECK(findingsOf(withRead(50, 4 * 1024), "tiny-shuffle-partitions").empty());
+}
+
 TEST_CASE("serialization-overhead fires when deserializing takes half the task time", "[analyzers][rules]") {
   std::vector<TaskSpec> slow = tasks(10, 10'000);
   for (TaskSpec& task : slow) task.deserializeTimeMs = 5'000;
