@@ -102,6 +102,10 @@ size_t applyStageCostModels(const AdviceContext& context, AdvicePlan& plan, cons
     tried.insert(self.partitions);
     std::optional<StageCostModel> model = fitStageCostModel(samples, static_cast<size_t>(context.config.historyForModels));
     if (!model) continue;
+    // The most memory per byte any run of the stage showed: a run with small tasks can make the
+    // stage look lighter than it is when its partitions are large.
+    double memoryPerByte = 0;
+    for (const StageRun& sample : samples) memoryPerByte = std::max(memoryPerByte, sample.memoryPerByte);
     ++modelled;
     const int64_t slots = context.slots(plan.profile);
     const double taskMemory = static_cast<double>(context.taskMemoryBytes(plan.profile));
@@ -112,12 +116,12 @@ size_t applyStageCostModels(const AdviceContext& context, AdvicePlan& plan, cons
     candidates.insert(planned);
     for (int64_t p = slots; p <= context.config.limits.maxPartitions && p <= 4096; p *= 2) candidates.insert(p);
     int64_t best = planned;
-    double bestMs = model->predictMs(planned, slots, bytes, self.memoryPerByte, taskMemory);
+    double bestMs = model->predictMs(planned, slots, bytes, memoryPerByte, taskMemory);
     const double plannedMs = bestMs;
     for (int64_t p : candidates) {
       if (p < context.config.limits.minPartitions || p > context.config.limits.maxPartitions) continue;
       if (context.rejected.count(fmt::format("steps.{}.partitions={}", stage.step, p)) > 0) continue;
-      double ms = model->predictMs(p, slots, bytes, self.memoryPerByte, taskMemory);
+      double ms = model->predictMs(p, slots, bytes, memoryPerByte, taskMemory);
       if (ms < bestMs) {
         best = p;
         bestMs = ms;

@@ -39,7 +39,9 @@ SimulationResult simulateStages(const std::vector<SimulatedStage>& stages, int64
   double now = 0;
 
   std::function<void(size_t)> finishStage;
+  std::set<size_t> released;
   auto release = [&](size_t position) {
+    if (!released.insert(position).second) return;
     const SimulatedStage& stage = stages[position];
     if (stage.taskMs.empty()) {
       finishStage(position);
