@@ -51,7 +51,9 @@ bool AdviceContext::partitionedByStep(const StageMeasurement& stage) const {
 }
 
 int64_t AdviceContext::taskMemoryBytes(const core::Profile& profile) const {
-  double pool = static_cast<double>(profile.executorMemoryBytes) * profile.memoryFraction;
+  // Spark keeps 300 MB of the heap for itself before the unified pool; the runtime does not.
+  double reserved = measured.runtime ? 0.0 : 300.0 * (1 << 20);
+  double pool = std::max(0.0, static_cast<double>(profile.executorMemoryBytes) - reserved) * profile.memoryFraction;
   return static_cast<int64_t>(pool / static_cast<double>(std::max<int64_t>(1, profile.executorCores)));
 }
 

@@ -31,9 +31,17 @@ std::vector<std::string> changedValues(const core::Profile& before, const core::
   return values;
 }
 
+/// Whether the job key ties this app to runs of the same job: always for the runtime; for Spark
+/// only when the app names its job (spark.jobtuner.job), since a key made from an app name can
+/// tie unrelated apps ("Spark shell") together.
+bool historyApplies(const AdvisorInput& input) {
+  return input.measured.runtime || input.measured.conf.count("spark.jobtuner.job") > 0;
+}
+
 /// The runs before this app, and this app's place as the last one.
 std::vector<RunRecord> earlierRuns(const AdvisorInput& input) {
   std::vector<RunRecord> runs;
+  if (!historyApplies(input)) return runs;
   for (const RunRecord& run : input.history) {
     if (run.appId == input.measured.app.appId && run.attemptId == input.measured.app.attemptId) break;
     runs.push_back(run);

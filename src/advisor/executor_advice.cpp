@@ -14,6 +14,19 @@ namespace jobtuner::advisor {
 namespace {
 
 constexpr double kNearBest = 0.05;
+constexpr double kClearGain = 0.2;
+
+/// Spark apps whose executor count is not a setting to change: local mode (the driver runs the
+/// tasks) and dynamic allocation (Spark sizes it).
+bool fixedExecutors(const AdviceContext& context) {
+  if (context.measured.runtime) return false;
+  auto conf = [&](const char* key) {
+    auto found = context.measured.conf.find(key);
+    return found == context.measured.conf.end() ? std::string() : found->second;
+  };
+  return conf("spark.master").starts_with("local") || conf("spark.dynamicAllocation.enabled") == "true" ||
+         context.measured.app.appId.starts_with("local-");
+}
 
 }  // namespace
 
@@ -26,6 +39,19 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
                      fixedOverheadMs(context), memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
   const WhatIfPoint* pick = smallestNearBest(points, kNearBest);
   chosen = profile.executors;
+  if (fixedExecutors(context)) return points;
+  if (!points.empty() && points.back().executors >= context.config.limits.maxExecutors && profile.executors >= points.back().executors) {
+    // At the limit: say so when twice as many executors would clearly help.
+    std::vector<WhatIfPoint> beyond =
+        sweepExecutors(plannedStages(context, plan), profile.executorCores, 2 * profile.executors, 2 * profile.executors, maxSlots,
+                       fixedOverheadMs(context), memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
+    if (beyond.size() == static_cast<size_t>(2 * profile.executors) &&
+        beyond.back().wallMs < beyond[static_cast<size_t>(profile.executors - 1)].wallMs * (1.0 - kClearGain)) {
+      plan.blocked.push_back(fmt::format("a replay on {} executors takes {}; limits.max_executors is {}", beyond.back().executors,
+                                         core::formatDurationMs(static_cast<int64_t>(beyond.back().wallMs)),
+                                         context.config.limits.maxExecutors));
+    }
+  }
   if (!pick || pick->executors == profile.executors) return points;
   const WhatIfPoint* now = nullptr;
   for (const WhatIfPoint& point : points) {
@@ -34,7 +60,14 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
   if (!now) return points;
   std::vector<const analyzers::Finding*> fewer = context.withTag("reduce_executors");
   bool wantsFewer = pick->executors < profile.executors && !fewer.empty();
-  bool fasterEnough = pick->executors > profile.executors && pick->wallMs < now->wallMs * (1.0 - context.config.minimumGain);
+  // More executors: at most twice as many per step (a replay assumes perfect scaling, which a
+  // cluster's shuffle and start-up do not give), and only for a clear gain.
+  if (pick->executors > 2 * profile.executors) {
+    for (const WhatIfPoint& point : points) {
+      if (point.executors == 2 * profile.executors) pick = &point;
+    }
+  }
+  bool fasterEnough = pick->executors > profile.executors && pick->wallMs < now->wallMs * (1.0 - kClearGain);
   if (!wantsFewer && !fasterEnough) return points;
   if (context.rejected.count(fmt::format("executors={}", pick->executors)) > 0) return points;
   Change change;

@@ -125,11 +125,15 @@ void adviseSpillMemory(const AdviceContext& context, AdvicePlan& plan) {
   int64_t cores = plan.profile.executorCores;
   double fraction = plan.profile.memoryFraction;
   int64_t memory = roundUp(mostWanted * headroom * static_cast<double>(cores) / fraction);
-  if (memory > limits.maxExecutorMemoryBytes && cores > 1) {
+  int64_t slots = plan.profile.executors * cores;
+  int64_t fewerCores = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(limits.maxExecutorMemoryBytes) * fraction / (mostWanted * headroom)));
+  if (memory > limits.maxExecutorMemoryBytes && cores > 1 && (slots + fewerCores - 1) / fewerCores > limits.maxExecutors) {
+    plan.blocked.push_back(fmt::format("fewer cores per executor would need {} executors to keep {} slots; limits.max_executors is {}",
+                                       (slots + fewerCores - 1) / fewerCores, slots, limits.maxExecutors));
+  } else if (memory > limits.maxExecutorMemoryBytes && cores > 1) {
     // Fewer tasks share an executor's memory; more executors keep the slots.
-    int64_t slots = plan.profile.executors * cores;
-    cores = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(limits.maxExecutorMemoryBytes) * fraction / (mostWanted * headroom)));
-    int64_t executors = std::min(limits.maxExecutors, (slots + cores - 1) / cores);
+    cores = fewerCores;
+    int64_t executors = (slots + cores - 1) / cores;
     Change change;
     change.rule = finding->ruleId;
     change.scope = "app";
@@ -192,8 +196,12 @@ void adviseGcPressure(const AdviceContext& context, AdvicePlan& plan) {
   const analyzers::Finding* finding = firstWith(context, {"fewer_cores_per_executor"});
   if (!finding || finding->ruleId.find("gc") == std::string::npos) return;
   if (plan.changed(context.measured.runtime ? "executor_memory" : "spark.executor.memory")) return;
-  int64_t memory = std::min(context.config.limits.maxExecutorMemoryBytes,
-                            roundUp(static_cast<double>(plan.profile.executorMemoryBytes) * 1.5));
+  int64_t wanted = roundUp(static_cast<double>(plan.profile.executorMemoryBytes) * 1.5);
+  int64_t memory = std::min(context.config.limits.maxExecutorMemoryBytes, wanted);
+  if (memory <= plan.profile.executorMemoryBytes) {
+    plan.blocked.push_back(fmt::format("{} wants {} of executor memory; limits.max_executor_memory is {}", finding->ruleId,
+                                       core::formatBytes(wanted), core::formatBytes(context.config.limits.maxExecutorMemoryBytes)));
+  }
   memory = std::max(memory, roundUp(static_cast<double>(context.measured.peakExecutorMemoryBytes) * (1.0 + context.config.memoryHeadroom)));
   if (memory <= plan.profile.executorMemoryBytes) return;
   Change change;

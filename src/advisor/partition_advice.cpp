@@ -18,6 +18,17 @@ namespace {
 const std::vector<std::string> kTags = {"increase_partitions", "decrease_partitions"};
 
 /// The finding that asks to resize this stage: one on the stage itself, else one on the app.
+const analyzers::Finding* trigger(const AdviceContext& context, const StageMeasurement& stage);
+
+/// Whether `finding` allows moving the partition count from `current` to `proposed`: a finding
+/// that asks for more partitions never leads to fewer, and the other way round.
+bool allowsDirection(const analyzers::Finding& finding, int64_t current, int64_t proposed) {
+  auto has = [&](const char* tag) { return std::find(finding.advice.begin(), finding.advice.end(), tag) != finding.advice.end(); };
+  if (proposed > current) return has("increase_partitions");
+  if (proposed < current) return has("decrease_partitions");
+  return false;
+}
+
 const analyzers::Finding* trigger(const AdviceContext& context, const StageMeasurement& stage) {
   const analyzers::Finding* appWide = nullptr;
   for (const std::string& tag : kTags) {
@@ -41,7 +52,33 @@ int64_t shuffleBytes(const AdviceContext& context, const StageMeasurement& stage
 
 }  // namespace
 
+/// Spark stages that read oversized input splits: a smaller spark.sql.files.maxPartitionBytes cuts
+/// the input finer (the runtime's scans follow max_partition_bytes the same way).
+void adviseInputSplits(const AdviceContext& context, AdvicePlan& plan) {
+  for (const analyzers::Finding* finding : context.withTag("increase_partitions")) {
+    if (!finding->scope.stageId) continue;
+    const StageMeasurement* stage = context.measured.stage(*finding->scope.stageId);
+    if (!stage || stage->readsShuffle() || stage->inputBytes <= 0 || stage->tasks.empty()) continue;
+    int64_t perTask = stage->inputBytes / static_cast<int64_t>(stage->tasks.size());
+    int64_t target = std::min(context.config.targetPartitionBytes, plan.profile.maxPartitionBytes);
+    if (perTask <= 2 * target || plan.profile.maxPartitionBytes <= target / 2) continue;
+    target = std::min(target, plan.profile.maxPartitionBytes / 2);
+    Change change;
+    change.rule = finding->ruleId;
+    change.scope = finding->scope.describe();
+    change.reason = fmt::format("{}: stage {} read {} of input in {} tasks ({} each); smaller splits give more, smaller tasks",
+                                finding->ruleId, stage->stageId, core::formatBytes(stage->inputBytes), stage->tasks.size(),
+                                core::formatBytes(perTask));
+    change.evidence = {{"input_bytes", stage->inputBytes}, {"tasks", stage->tasks.size()}, {"input_bytes_per_task", perTask}};
+    change.expectedEffect = fmt::format("about {} tasks of at most {}", stage->inputBytes / std::max<int64_t>(1, target) + 1,
+                                        core::formatBytes(target));
+    plan.set(context, "max_partition_bytes", target, std::move(change));
+    return;
+  }
+}
+
 void advisePartitions(const AdviceContext& context, AdvicePlan& plan) {
+  adviseInputSplits(context, plan);
   const Limits& limits = context.config.limits;
   const int64_t slots = context.slots(plan.profile);
   const int64_t taskMemory = context.taskMemoryBytes(plan.profile);
@@ -86,6 +123,7 @@ void advisePartitions(const AdviceContext& context, AdvicePlan& plan) {
     }
     double ratio = static_cast<double>(sizing.partitions) / static_cast<double>(std::max<int64_t>(1, current));
     if (ratio < 1.5 && ratio > 1 / 1.5) continue;
+    if (!allowsDirection(*sizing.finding, current, sizing.partitions)) continue;
     const StageMeasurement& stage = *sizing.stage;
     Change change;
     change.rule = sizing.finding->ruleId;

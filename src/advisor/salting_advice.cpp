@@ -140,6 +140,7 @@ void saltSparkStage(const AdviceContext& context, AdvicePlan& plan, const StageM
     if (!reads.empty()) median = reads[reads.size() / 2];
   }
   int64_t threshold = std::clamp<int64_t>(std::max<int64_t>(median * factor, stage.maxTaskShuffleReadBytes() / 2), 1LL << 20, 256LL << 20);
+  threshold = (threshold + (1LL << 20) - 1) / (1LL << 20) * (1LL << 20);  // whole megabytes
   auto evidence = nlohmann::ordered_json{{"stage", stage.stageId},
                                          {"max_task_ms", maxTask},
                                          {"median_task_ms", medianTask},
@@ -167,7 +168,7 @@ void saltSparkStage(const AdviceContext& context, AdvicePlan& plan, const StageM
     plan.setSpark("spark.sql.adaptive.skewJoin.enabled", "true", confOr("spark.sql.adaptive.skewJoin.enabled", "true"),
                   make("AQE's skew-join split is off", "skewed join partitions are split"));
   }
-  plan.setSpark("spark.sql.adaptive.skewJoin.skewedPartitionFactor", std::to_string(factor),
+  if (factor < 5) plan.setSpark("spark.sql.adaptive.skewJoin.skewedPartitionFactor", std::to_string(factor),
                 confOr("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "5.0 (Spark's default)"),
                 make(fmt::format("{}: the slowest task read {} against a median of {}; a factor of {} marks it skewed", finding.ruleId,
                                  core::formatBytes(stage.maxTaskShuffleReadBytes()), core::formatBytes(median), factor),

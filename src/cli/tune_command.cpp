@@ -151,9 +151,9 @@ int runTune(const TuneArguments& arguments, const CommandContext& context) {
   }
   advisor::AdvisorConfig config = context.advisorConfig();
   analyzers::RuleSet rules = loadRuleSet(arguments.rules);
-  core::JobSpec job = core::loadJob(arguments.job);
-  // The starting profile is read now, so that a bad one fails before anything runs.
+  // The starting profile and the job are read now, so that a bad one fails before anything runs.
   core::Profile start = arguments.profile.empty() ? core::Profile{} : core::loadProfile(arguments.profile);
+  core::JobSpec job = core::loadJob(arguments.job);
   fs::path workDir = jobtunerHome() / "tune" / fmt::format("{}-{}", job.name, timestamp());
   fs::create_directories(workDir);
   fs::path profile = workDir / "iteration-1.yaml";
