@@ -16,7 +16,7 @@ namespace jobtuner::advisor {
 namespace {
 
 // The top-level sections of jobtuner.yaml: the advisor's, and the ones other readers own.
-const std::vector<std::string> kSections = {"advisor", "daemon", "sources", "schedule", "webhook", "retention", "server"};
+const std::vector<std::string> kSections = {"advisor", "daemon", "sources", "schedule", "watch", "webhooks", "retention", "server"};
 
 enum class Kind { kBytes, kCount, kFraction, kMoney, kText };
 

@@ -45,10 +45,19 @@ void adviseMemoryKills(const AdviceContext& context, AdvicePlan& plan) {
   // limit goes at least a half above the old one.
   needed = std::max(needed, static_cast<double>(worst->limitBytes) * 1.5);
   int64_t memory = plan.profile.executorMemoryBytes;
-  int64_t overhead = roundUp(needed - static_cast<double>(memory));
-  if (overhead > limits.maxMemoryOverheadBytes) {
-    overhead = limits.maxMemoryOverheadBytes;
+  int64_t overhead = plan.profile.memoryOverheadBytes;
+  if (context.measured.runtime) {
+    // The runtime's limit covers the whole process and its memory manager's pool is a share of
+    // executor_memory: raising executor_memory raises both, so tasks also spill less.
     memory = std::min(limits.maxExecutorMemoryBytes, roundUp(needed - static_cast<double>(overhead)));
+    if (static_cast<double>(memory + overhead) < needed) overhead = std::min(limits.maxMemoryOverheadBytes, roundUp(needed - static_cast<double>(memory)));
+  } else {
+    // Spark's container limit is exceeded outside the heap: overhead first, as practice does.
+    overhead = roundUp(needed - static_cast<double>(memory));
+    if (overhead > limits.maxMemoryOverheadBytes) {
+      overhead = limits.maxMemoryOverheadBytes;
+      memory = std::min(limits.maxExecutorMemoryBytes, roundUp(needed - static_cast<double>(overhead)));
+    }
   }
   const analyzers::Finding* finding = firstWith(context, {"increase_memory_overhead", "increase_executor_memory"});
   std::string rule = finding ? finding->ruleId : "lost-executor";
@@ -81,8 +90,13 @@ void adviseMemoryKills(const AdviceContext& context, AdvicePlan& plan) {
     Change change;
     change.rule = rule;
     change.scope = "app";
-    change.reason = fmt::format("the overhead alone cannot hold the {} an executor needs within limits.max_memory_overhead",
-                                core::formatBytes(static_cast<int64_t>(needed)));
+    change.reason = context.measured.runtime
+                        ? fmt::format("executor {} was killed for using {} against a limit of {} (executor memory plus overhead); "
+                                      "more executor memory raises the limit to {} with {:.0f}% headroom, and the memory tasks may use",
+                                      worst->executorId, core::formatBytes(worst->usedBytes), core::formatBytes(worst->limitBytes),
+                                      core::formatBytes(memory + overhead), context.config.memoryHeadroom * 100)
+                        : fmt::format("the overhead alone cannot hold the {} an executor needs within limits.max_memory_overhead",
+                                      core::formatBytes(static_cast<int64_t>(needed)));
     change.evidence = evidence;
     change.expectedEffect = "no executor is killed for its memory limit";
     plan.set(context, "executor_memory", memory, std::move(change));

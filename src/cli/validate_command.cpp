@@ -14,6 +14,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "advisor/advisor_config.h"
 #include "analyzers/rule_loader.h"
 #include "cli/command_context.h"
 #include "cli/terminal_text.h"
@@ -76,7 +77,7 @@ Recognition recognise(const YAML::Node& root) {
       return {FileKind::kProfile, "profile keys"};
     }
   }
-  for (const char* key : {"schedule", "webhooks", "retention", "watch"}) {
+  for (const char* key : {"advisor", "schedule", "webhooks", "retention", "watch"}) {
     if (hasKey(root, key)) return {FileKind::kDaemonConfig, std::string("the key ") + key};
   }
   return {};
@@ -226,7 +227,16 @@ bool validateFile(const fs::path& path) {
         std::cout << terminalSafe(file, 1000) << ": ok (rule file, " << rules << (rules == 1 ? " rule" : " rules") << ")\n";
         return true;
       }
-      case FileKind::kDaemonConfig:
+      case FileKind::kDaemonConfig: {
+        // The advisor's section is checked now; the daemon's sections come with the daemon.
+        advisor::loadAdvisorConfig(path, true);
+        bool daemonSections = false;
+        for (auto entry = root.begin(); entry != root.end(); ++entry) daemonSections = daemonSections || entry->first.Scalar() != "advisor";
+        if (!daemonSections) {
+          std::cout << terminalSafe(file, 1000) << ": ok (jobtuner configuration: the advisor section)\n";
+          return true;
+        }
+      }
         throw core::UserError(core::SourceLocation{file},
                               "recognised as a " + std::string(kindName(recognition.kind)) + " (" +
                                   recognition.evidence + "), which this version cannot validate yet",

@@ -156,6 +156,18 @@ TEST_CASE("advise: an unknown target, a bad configuration and limits that allow 
   CHECK(readFile(written).find("--conf spark.executor.instances=4") != std::string::npos);
 }
 
+TEST_CASE("validate checks the advisor section of jobtuner's configuration", "[e2e][advise]") {
+  TempDir dir;
+  writeFile(dir / "jobtuner.yaml", "advisor:\n  prices: {core_hour: 0.1}\n");
+  CommandResult good = runJobtuner({"validate", (dir / "jobtuner.yaml").string()}, dir / "home");
+  CHECK(good.exitCode == 0);
+  CHECK(good.out.find("ok (jobtuner configuration") != std::string::npos);
+  writeFile(dir / "bad.yaml", "advisor:\n  prices: {core_hour: free}\n");
+  CommandResult bad = runJobtuner({"validate", (dir / "bad.yaml").string()}, dir / "home");
+  CHECK(bad.exitCode == 2);
+  CHECK((bad.out + bad.err).find("bad.yaml:2:23") != std::string::npos);
+}
+
 TEST_CASE("tune: a profile that does not parse stops before anything runs", "[e2e][tune]") {
   TempDir dir;
   writeFile(dir / "bad.yaml", "executor_memory: lots\n");
