@@ -64,6 +64,9 @@ struct PlanOp {
   // kAddSalt, kReplicateSalt
   int64_t saltBuckets = 0;
   std::vector<std::string> hotKeys;  // empty: every key
+  // kAddSalt: when set, a hot row's salt is the hash of this column's value, not random, so rows
+  // with one value share a salt and a count_distinct over the column can count per salt.
+  int saltValueColumn = -1;
 };
 
 enum class PartitioningKind : uint8_t {

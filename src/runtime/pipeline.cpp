@@ -175,7 +175,7 @@ class AddSaltOperator final : public Operator {
   AddSaltOperator(const PlanOp& op, const TaskContext& context, Operator* next)
       : op_(op), next_(next), salts_(op.saltBuckets, op.hotKeys, context.seed) {}
   void push(core::ColumnBatch batch) override {
-    core::Column salt = salts_.assign(batch, op_.keys);
+    core::Column salt = salts_.assign(batch, op_.keys, op_.saltValueColumn);
     std::vector<core::Column> columns;
     for (size_t c = 0; c < batch.numColumns(); ++c) columns.push_back(std::move(batch.column(c)));
     columns.push_back(std::move(salt));

@@ -195,7 +195,9 @@ class Planner {
     int partitions = keys.empty() ? 1 : partitionsFor(step);
     const core::SaltingOverride* salting = keys.empty() ? nullptr : saltingFor(step);
     std::vector<int> groupKeys = keys;
-    if (salting) groupKeys.push_back(addSalt(stage, OpKind::kAddSalt, keys, *salting));
+    const int distinctColumn = salting ? countedDistinctColumn(calls) : -1;
+    if (salting) groupKeys.push_back(addSalt(stage, OpKind::kAddSalt, keys, *salting, distinctColumn));
+    if (distinctColumn >= 0) return planDistinctSaltedAggregate(std::move(stage), step, keys, groupKeys, calls, partitions);
     PlanOp partial = aggregateOp(AggregateMode::kPartial, stage.schema, groupKeys, calls);
     std::vector<int> stateKeys(groupKeys.size());
     for (size_t i = 0; i < stateKeys.size(); ++i) stateKeys[i] = static_cast<int>(i);
@@ -231,6 +233,66 @@ class Planner {
     reduce.schema = final.output;
     reduce.ops.push_back(std::move(final));
     return reduce;
+  }
+
+  /// The one column every count_distinct of `calls` counts, when a salted aggregate can count the
+  /// distinct values per salt and add the counts up: at least one count_distinct, all over the
+  /// same column, and no avg (whose final value cannot be combined). -1 otherwise.
+  static int countedDistinctColumn(const std::vector<AggregateCall>& calls) {
+    int column = -1;
+    for (const AggregateCall& call : calls) {
+      if (call.function == AggregateFunction::kAvg) return -1;
+      if (call.function != AggregateFunction::kCountDistinct) continue;
+      if (column >= 0 && call.column != column) return -1;
+      column = call.column;
+    }
+    return column;
+  }
+
+  /// A salted aggregate with a count_distinct: hot rows are salted by the hash of the distinct
+  /// column's value, so each (key, salt) group holds its own share of the key's distinct values.
+  /// The first round finishes every group on (key, salt) — counts, sums, extremes and the distinct
+  /// count of its share — and the second adds the counts and sums and takes the extremes per key.
+  /// The hot key's distinct set is then counted by as many tasks as it has salts, not by one.
+  OpenStage planDistinctSaltedAggregate(OpenStage stage, const core::StepSpec& step, const std::vector<int>& keys,
+                                        const std::vector<int>& groupKeys, const std::vector<AggregateCall>& calls, int partitions) {
+    PlanOp partial = aggregateOp(AggregateMode::kPartial, stage.schema, groupKeys, calls);
+    std::vector<int> stateKeys(groupKeys.size());
+    for (size_t i = 0; i < stateKeys.size(); ++i) stateKeys[i] = static_cast<int>(i);
+    core::Schema stateSchema = partial.output;
+    stage.schema = stateSchema;
+    stage.ops.push_back(std::move(partial));
+    int shuffle = closeWithShuffle(std::move(stage), PartitioningKind::kHash, stateKeys, partitions, true);
+    OpenStage reduce = openShuffleRead({shuffle}, partitions, step.stableName + "-salted");
+    PlanOp perSalt = aggregateOp(AggregateMode::kFinal, stateSchema, stateKeys, calls);
+    reduce.ops.push_back(perSalt);
+    // Drop the salt (the last group key): the rows are now (key, results) per salt.
+    PlanOp drop;
+    drop.kind = OpKind::kProject;
+    drop.input = perSalt.output;
+    std::vector<core::Field> fields;
+    for (size_t i = 0; i < perSalt.output.numFields(); ++i) {
+      if (i == keys.size()) continue;
+      fields.push_back(perSalt.output.field(i));
+      drop.expressions.push_back(columnReference(perSalt.output, i));
+    }
+    drop.output = core::Schema(std::move(fields));
+    reduce.schema = drop.output;
+    reduce.ops.push_back(std::move(drop));
+    std::vector<int> realKeys(keys.size());
+    for (size_t i = 0; i < realKeys.size(); ++i) realKeys[i] = static_cast<int>(i);
+    core::Schema perSaltSchema = reduce.schema;
+    int second = closeWithShuffle(std::move(reduce), PartitioningKind::kHash, realKeys, partitions, false);
+    OpenStage combined = openShuffleRead({second}, partitions, step.stableName);
+    // The per-salt results are states of the second round: counts and sums add up, extremes stay.
+    std::vector<AggregateCall> combine = calls;
+    for (AggregateCall& call : combine) {
+      if (call.function != AggregateFunction::kMin && call.function != AggregateFunction::kMax) call.function = AggregateFunction::kSum;
+    }
+    PlanOp final = aggregateOp(AggregateMode::kFinal, perSaltSchema, realKeys, combine);
+    combined.schema = final.output;
+    combined.ops.push_back(std::move(final));
+    return combined;
   }
 
   static AggregateFunction functionKind(const core::AggregateCallSpec& call) {
@@ -270,9 +332,11 @@ class Planner {
 
   /// Appends a salt column to `stage` (kAddSalt: random for hot keys; kReplicateSalt: hot-key rows
   /// once per salt) and returns its index.
-  static int addSalt(OpenStage& stage, OpKind kind, const std::vector<int>& keys, const core::SaltingOverride& salting) {
+  static int addSalt(OpenStage& stage, OpKind kind, const std::vector<int>& keys, const core::SaltingOverride& salting,
+                     int valueColumn = -1) {
     PlanOp salt;
     salt.kind = kind;
+    salt.saltValueColumn = valueColumn;
     salt.input = stage.schema;
     salt.output = withSaltColumn(stage.schema);
     salt.keys = keys;

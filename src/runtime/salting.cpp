@@ -18,14 +18,19 @@ core::Schema withSalt(const core::Schema& schema) {
 SaltAssigner::SaltAssigner(int64_t buckets, const std::vector<std::string>& hotKeys, uint64_t seed)
     : buckets_(std::max<int64_t>(1, buckets)), hot_(hotKeys.begin(), hotKeys.end()), random_(seed) {}
 
-core::Column SaltAssigner::assign(const core::ColumnBatch& batch, const std::vector<int>& keys) {
+core::Column SaltAssigner::assign(const core::ColumnBatch& batch, const std::vector<int>& keys, int valueColumn) {
   size_t rows = batch.numRows();
   core::Column salt(core::DataType::int64());
   salt.valid.assign(rows, 1);
   salt.int64s.assign(rows, 0);
+  std::vector<uint64_t> valueHashes;
+  if (valueColumn >= 0) hashRows(batch, {valueColumn}, valueHashes);
   std::uniform_int_distribution<int64_t> pick(0, buckets_ - 1);
   for (size_t row = 0; row < rows; ++row) {
-    if (hot_.empty() || hot_.count(keyText(batch, keys, row))) salt.int64s[row] = pick(random_);
+    if (!hot_.empty() && !hot_.count(keyText(batch, keys, row))) continue;
+    // Remixed, so that the salt does not follow the bits the shuffle partitions by.
+    salt.int64s[row] = valueColumn >= 0 ? static_cast<int64_t>(mix64(valueHashes[row] ^ 0x5a17ULL) % static_cast<uint64_t>(buckets_))
+                                        : pick(random_);
   }
   return salt;
 }

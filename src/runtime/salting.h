@@ -14,11 +14,12 @@
 
 namespace jobtuner::runtime {
 
-/// Random salts in [0, buckets) for the rows of hot keys, 0 for the others.
+/// Salts in [0, buckets) for the rows of hot keys, 0 for the others: random, or the hash of one
+/// column's value (valueColumn >= 0), so that equal values always share a salt.
 class SaltAssigner {
  public:
   SaltAssigner(int64_t buckets, const std::vector<std::string>& hotKeys, uint64_t seed);
-  core::Column assign(const core::ColumnBatch& batch, const std::vector<int>& keys);
+  core::Column assign(const core::ColumnBatch& batch, const std::vector<int>& keys, int valueColumn = -1);
 
  private:
   int64_t buckets_;

@@ -120,6 +120,31 @@ steps:
   requireSameOutput(work.run(job, settings, output), output, expected);
 }
 
+TEST_CASE("run counts distinct values of a salted key per salt and adds the counts, like sqlite", "[run]") {
+  if (!requireTool("sqlite3")) return;
+  Workspace work;
+  // No avg: the planner salts by the distinct column's value and counts per salt.
+  fs::path job = work.job("agg", "name: agg\n" + sourcesYaml(work.data) + R"yaml(from: sales
+steps:
+  - aggregate:
+      name: by-customer
+      by: [customer]
+      compute: {orders: "count()", revenue: "sum(amount)", priced: "count(amount)", smallest: "min(amount)", biggest: "max(amount)", regions: "count_distinct(region)", distinct_orders: "count_distinct(region)"}
+)yaml");
+  std::vector<Row> expected = sqliteRows(work.sqlite(
+      "create view s as select customer, cast(nullif(amount,'') as real) as amount, region from sales;\n"
+      "select customer, count(*), printf('%.2f', sum(amount)), count(amount), min(amount), max(amount), "
+      "count(distinct region), count(distinct region) from s group by customer;"));
+  auto keys = GENERATE(std::string("7"), std::string(""));
+  auto partitions = GENERATE(1, 3, 16);
+  std::vector<std::string> settings = {"--set", "executors=2", "--set", fmt::format("shuffle_partitions={}", partitions), "--set",
+                                       "max_partition_bytes=32k", "--set", "steps.by-customer.salting.buckets=5"};
+  if (!keys.empty()) settings.insert(settings.end(), {"--set", "steps.by-customer.salting.keys=" + keys});
+  CAPTURE(keys, partitions);
+  fs::path output = work.dir / "out";
+  requireSameOutput(work.run(job, settings, output), output, expected);
+}
+
 TEST_CASE("run joins like sqlite: every join type, broadcast or shuffled, salted or not", "[run]") {
   if (!requireTool("sqlite3")) return;
   Workspace work;
