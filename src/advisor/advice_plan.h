@@ -26,6 +26,8 @@ struct AdviceContext {
   std::vector<const analyzers::Finding*> actionable;
   // Values history showed to make the job slower: "setting=value".
   std::set<std::string> rejected;
+  // Slot time each task cost beyond its measured duration (taskGapMs), found once per advice.
+  double taskGap = 0;
 
   /// Findings that carry advice tag `tag` (moderate or worse).
   std::vector<const analyzers::Finding*> withTag(const std::string& tag) const;
@@ -71,7 +73,8 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
 std::vector<SimulatedStage> plannedStages(const AdviceContext& context, const AdvicePlan& plan);
 /// Time of the app outside its stages (start-up, driver work), from the measured run.
 double fixedOverheadMs(const AdviceContext& context);
-/// Slot time a task costs beyond its measured duration (scheduling, messages), from the run.
+/// Slot time a task costs beyond its measured duration (scheduling, messages), from the run: a
+/// bisection over replays, so computed once into AdviceContext::taskGap.
 double taskGapMs(const AdviceContext& context);
 /// The predicted wall time (ms) and cost of a run under the plan.
 std::pair<double, double> predictRun(const AdviceContext& context, const AdvicePlan& plan);

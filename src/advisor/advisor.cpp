@@ -143,6 +143,7 @@ Advice advise(const AdvisorInput& input) {
     if (finding.severity >= analyzers::Severity::kModerate) context.actionable.push_back(&finding);
   }
   context.rejected = rejectedValues(input, context.current);
+  context.taskGap = taskGapMs(context);
 
   Advice advice;
   advice.appId = measured.app.appId;

@@ -38,7 +38,7 @@ double executorHourPrice(const AdviceContext& context, const core::Profile& prof
 std::vector<SimulatedStage> plannedStages(const AdviceContext& context, const AdvicePlan& plan) {
   const int64_t memoryNow = context.taskMemoryBytes(context.current);
   const int64_t memoryNext = context.taskMemoryBytes(plan.profile);
-  const double gap = taskGapMs(context);
+  const double gap = context.taskGap;
   std::vector<SimulatedStage> stages;
   for (const StageMeasurement& stage : context.measured.stages) {
     SimulatedStage simulated{stage.stageId, stage.parents, {}};
@@ -66,8 +66,7 @@ std::vector<SimulatedStage> plannedStages(const AdviceContext& context, const Ad
 }
 
 double fixedOverheadMs(const AdviceContext& context) {
-  double gap = taskGapMs(context);
-  SimulationResult replay = simulateStages(measuredStages(context.measured, gap), context.slots(context.current));
+  SimulationResult replay = simulateStages(measuredStages(context.measured, context.taskGap), context.slots(context.current));
   return std::max(0.0, static_cast<double>(context.measured.wallMs) - replay.wallMs);
 }
 
