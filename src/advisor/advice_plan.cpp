@@ -73,8 +73,7 @@ void AdvicePlan::set(const AdviceContext& context, const std::string& name, cons
                                                           : core::formatSparkValue(setting->type, old) + " (Spark's default)";
     change.to = core::formatSparkValue(setting->type, value);
   }
-  std::erase_if(changes, [&](const Change& earlier) { return earlier.setting == change.setting; });
-  changes.push_back(std::move(change));
+  record(std::move(change));
 }
 
 void AdvicePlan::setSpark(const std::string& key, const std::string& value, const std::string& from, Change change) {
@@ -83,8 +82,7 @@ void AdvicePlan::setSpark(const std::string& key, const std::string& value, cons
   change.sparkKey = key;
   change.from = from;
   change.to = value;
-  std::erase_if(changes, [&](const Change& earlier) { return earlier.setting == key; });
-  changes.push_back(std::move(change));
+  record(std::move(change));
 }
 
 void AdvicePlan::setStepPartitions(const AdviceContext& context, const std::string& step, int64_t partitions, Change change) {
@@ -95,8 +93,7 @@ void AdvicePlan::setStepPartitions(const AdviceContext& context, const std::stri
                                        : fmt::format("{} (shuffle_partitions)", context.current.shufflePartitions);
   change.to = std::to_string(partitions);
   if (change.scope.empty()) change.scope = "step " + step;
-  std::erase_if(changes, [&](const Change& earlier) { return earlier.setting == change.setting; });
-  changes.push_back(std::move(change));
+  record(std::move(change));
 }
 
 void AdvicePlan::setStepSalting(const AdviceContext& context, const std::string& step, const core::SaltingOverride& salting,
@@ -112,13 +109,17 @@ void AdvicePlan::setStepSalting(const AdviceContext& context, const std::string&
   change.from = old && old->salting ? describe(*old->salting) : "none";
   change.to = describe(salting);
   if (change.scope.empty()) change.scope = "step " + step;
-  std::erase_if(changes, [&](const Change& earlier) { return earlier.setting == change.setting; });
-  changes.push_back(std::move(change));
+  record(std::move(change));
 }
 
 int64_t AdvicePlan::stepPartitions(const std::string& step) const {
   const core::StepOverride* override = profile.stepOverride(step);
   return override && override->partitions ? *override->partitions : profile.shufflePartitions;
+}
+
+void AdvicePlan::record(Change change) {
+  std::erase_if(changes, [&](const Change& earlier) { return earlier.setting == change.setting; });
+  changes.push_back(std::move(change));
 }
 
 bool AdvicePlan::changed(const std::string& setting) const {

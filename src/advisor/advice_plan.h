@@ -26,8 +26,10 @@ struct AdviceContext {
   std::vector<const analyzers::Finding*> actionable;
   // Values history showed to make the job slower: "setting=value".
   std::set<std::string> rejected;
-  // Slot time each task cost beyond its measured duration (taskGapMs), found once per advice.
+  // Slot time each task cost beyond its measured duration (taskGapMs), and the time the run spent
+  // outside its stages (fixedOverheadMs): each found once per advice.
   double taskGap = 0;
+  double fixedOverhead = 0;
 
   /// Findings that carry advice tag `tag` (moderate or worse).
   std::vector<const analyzers::Finding*> withTag(const std::string& tag) const;
@@ -59,6 +61,10 @@ struct AdvicePlan {
   /// The partitions a runtime step runs with under the plan.
   int64_t stepPartitions(const std::string& step) const;
   bool changed(const std::string& setting) const;
+
+ private:
+  /// Adds `change`, replacing an earlier change of the same setting.
+  void record(Change change);
 };
 
 void advisePartitions(const AdviceContext& context, AdvicePlan& plan);
@@ -71,7 +77,8 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
 
 /// The stages of the app as the plan would run them, for the simulation.
 std::vector<SimulatedStage> plannedStages(const AdviceContext& context, const AdvicePlan& plan);
-/// Time of the app outside its stages (start-up, driver work), from the measured run.
+/// Time of the app outside its stages (start-up, driver work), from the measured run (needs
+/// AdviceContext::taskGap); computed once into AdviceContext::fixedOverhead.
 double fixedOverheadMs(const AdviceContext& context);
 /// Slot time a task costs beyond its measured duration (scheduling, messages), from the run: a
 /// bisection over replays, so computed once into AdviceContext::taskGap.

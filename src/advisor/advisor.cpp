@@ -144,6 +144,7 @@ Advice advise(const AdvisorInput& input) {
   }
   context.rejected = rejectedValues(input, context.current);
   context.taskGap = taskGapMs(context);
+  context.fixedOverhead = fixedOverheadMs(context);
 
   Advice advice;
   advice.appId = measured.app.appId;

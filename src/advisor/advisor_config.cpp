@@ -144,7 +144,6 @@ void readValue(AdvisorConfig& config, const Key& key, const YAML::Node& node, co
       break;
   }
   key.set(config, value, text);
-  config.origins.push_back(fmt::format("advisor.{} from {}", key.path, where.toString()));
 }
 
 void readMap(AdvisorConfig& config, const YAML::Node& node, const std::string& prefix, const std::string& fileName) {

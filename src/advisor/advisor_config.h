@@ -46,9 +46,6 @@ struct AdvisorConfig {
   double noise = 0.10;
   // Runs of a job needed before the fitted per-stage cost models replace the rules of thumb.
   int64_t historyForModels = 5;
-
-  /// Where each value that is not a default came from ("file:line:col").
-  std::vector<std::string> origins;
 };
 
 /// The keys of the advisor section, for help and "did you mean".

@@ -72,6 +72,12 @@ int64_t StageMeasurement::maxTaskShuffleReadBytes() const {
   return most;
 }
 
+int64_t StageMeasurement::medianTaskShuffleReadBytes() const {
+  std::vector<double> reads;
+  for (const TaskSample& task : tasks) reads.push_back(static_cast<double>(task.shuffleReadBytes));
+  return static_cast<int64_t>(median(reads));
+}
+
 const StageMeasurement* AppMeasurements::stage(int32_t stageId) const {
   for (const StageMeasurement& stage : stages) {
     if (stage.stageId == stageId) return &stage;
@@ -183,8 +189,7 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     stage.completionMs = std::max(stage.completionMs, attempt.completionTimeMs);
   }
   std::map<int32_t, std::map<int32_t, TaskSample>> samples;
-  // The full task rows: the analysis columns leave out the partition index, which tells retries apart.
-  store.forEachTask(m.app.appId, m.app.attemptId, -1, -1, [&](const core::TaskAttempt& task) {
+  store.forEachTaskForAnalysis(m.app.appId, m.app.attemptId, [&](const core::TaskAttempt& task) {
     auto found = byId.find(task.stageId);
     if (found == byId.end()) return;
     StageMeasurement& stage = found->second;
@@ -192,8 +197,6 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     if (task.status == core::TaskStatus::Failed) ++stage.failedTaskAttempts;
     stage.memorySpilledBytes += metrics.memoryBytesSpilled;
     stage.diskSpilledBytes += metrics.diskBytesSpilled;
-    stage.gcMs += metrics.jvmGcTimeMs;
-    stage.runMs += metrics.executorRunTimeMs;
     stage.maxPeakExecutionMemoryBytes = std::max(stage.maxPeakExecutionMemoryBytes, metrics.peakExecutionMemoryBytes);
     if (task.launchTimeMs > 0 && (m.firstLaunchMs == 0 || task.launchTimeMs < m.firstLaunchMs)) m.firstLaunchMs = task.launchTimeMs;
     m.lastFinishMs = std::max(m.lastFinishMs, task.finishTimeMs);
@@ -212,8 +215,6 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     sample.memorySpilledBytes = metrics.memoryBytesSpilled;
     sample.diskSpilledBytes = metrics.diskBytesSpilled;
     sample.peakExecutionMemoryBytes = metrics.peakExecutionMemoryBytes;
-    sample.gcMs = metrics.jvmGcTimeMs;
-    sample.runMs = metrics.executorRunTimeMs;
     sample.succeeded = succeeded;
   });
   for (auto& [stageId, stage] : byId) {

@@ -28,8 +28,6 @@ struct TaskSample {
   int64_t memorySpilledBytes = 0;
   int64_t diskSpilledBytes = 0;
   int64_t peakExecutionMemoryBytes = 0;
-  int64_t gcMs = 0;
-  int64_t runMs = 0;
   bool succeeded = false;
 };
 
@@ -51,14 +49,13 @@ struct StageMeasurement {
   int64_t memorySpilledBytes = 0;
   int64_t diskSpilledBytes = 0;
   int64_t maxPeakExecutionMemoryBytes = 0;
-  int64_t gcMs = 0;
-  int64_t runMs = 0;
 
   int64_t durationMs() const { return completionMs > submissionMs && submissionMs > 0 ? completionMs - submissionMs : 0; }
   bool readsShuffle() const { return shuffleReadBytes > 0; }
   double medianTaskMs() const;
   double maxTaskMs() const;
   int64_t maxTaskShuffleReadBytes() const;
+  int64_t medianTaskShuffleReadBytes() const;
 };
 
 /// An executor removed because it went over its memory limit, with what it used.
@@ -77,7 +74,7 @@ struct AppMeasurements {
   std::vector<StageMeasurement> stages;  // by stage id
   int64_t executorsLost = 0;
   std::vector<MemoryKill> memoryKills;
-  // Slots: the cores the app could run tasks on at once, as configured (executors x cores).
+  // The executors the app was configured with (or the most that were alive at once) and their size.
   int64_t executors = 0;
   int64_t executorCores = 0;
   int64_t executorMemoryBytes = 0;
@@ -95,7 +92,6 @@ struct AppMeasurements {
   int64_t firstLaunchMs = 0;
   int64_t lastFinishMs = 0;
 
-  int64_t slots() const { return std::max<int64_t>(1, executors * executorCores); }
   const StageMeasurement* stage(int32_t stageId) const;
   /// The heaviest keys of the shuffles a stage reads, heaviest (by bytes) first.
   std::vector<core::ShuffleKey> keysReadBy(const StageMeasurement& stage) const;

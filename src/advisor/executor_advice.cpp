@@ -36,7 +36,7 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
   int64_t maxSlots = context.input.machineCores > 0 ? context.input.machineCores : std::numeric_limits<int64_t>::max();
   std::vector<WhatIfPoint> points =
       sweepExecutors(plannedStages(context, plan), profile.executorCores, profile.executors, context.config.limits.maxExecutors, maxSlots,
-                     fixedOverheadMs(context), memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
+                     context.fixedOverhead, memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
   const WhatIfPoint* pick = smallestNearBest(points, kNearBest);
   chosen = profile.executors;
   if (fixedExecutors(context)) return points;
@@ -44,7 +44,7 @@ std::vector<WhatIfPoint> adviseExecutors(const AdviceContext& context, AdvicePla
     // At the limit: say so when twice as many executors would clearly help.
     std::vector<WhatIfPoint> beyond =
         sweepExecutors(plannedStages(context, plan), profile.executorCores, 2 * profile.executors, 2 * profile.executors, maxSlots,
-                       fixedOverheadMs(context), memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
+                       context.fixedOverhead, memoryGb, context.config.prices.coreHour, context.config.prices.memoryGbHour);
     if (beyond.size() == static_cast<size_t>(2 * profile.executors) &&
         beyond.back().wallMs < beyond[static_cast<size_t>(profile.executors - 1)].wallMs * (1.0 - kClearGain)) {
       plan.blocked.push_back(fmt::format("a replay on {} executors takes {}; limits.max_executors is {}", beyond.back().executors,

@@ -114,7 +114,6 @@ void adviseSpillMemory(const AdviceContext& context, AdvicePlan& plan) {
     auto model = context.models.find(stage->stageId);
     if (model == context.models.end()) continue;
     // The largest task under the plan's cut wants this much memory.
-    std::vector<double> bytes;
     StageCut cut = plan.cuts.count(stage->stageId) ? plan.cuts.at(stage->stageId) : StageCut{};
     double total = 0, most = 0;
     for (const TaskSample& task : stage->tasks) {

@@ -88,7 +88,7 @@ double taskGapMs(const AdviceContext& context) {
 
 std::pair<double, double> predictRun(const AdviceContext& context, const AdvicePlan& plan) {
   SimulationResult next = simulateStages(plannedStages(context, plan), context.slots(plan.profile));
-  double wallMs = next.wallMs + fixedOverheadMs(context);
+  double wallMs = next.wallMs + context.fixedOverhead;
   double cost = wallMs / 3'600'000.0 * static_cast<double>(plan.profile.executors) * executorHourPrice(context, plan.profile);
   return {wallMs, cost};
 }

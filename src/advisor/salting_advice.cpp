@@ -132,13 +132,7 @@ void saltSparkStage(const AdviceContext& context, AdvicePlan& plan, const StageM
       core::formatDurationMs(static_cast<int64_t>(medianTask)), std::max<int64_t>(2, static_cast<int64_t>(maxTask / medianTask))));
   if (!stage.readsShuffle()) return;  // AQE splits shuffle partitions only
   if (context.measured.app.engineVersion < "3") return;  // AQE's skew join came with Spark 3.0
-  int64_t median = 0;
-  {
-    std::vector<int64_t> reads;
-    for (const TaskSample& task : stage.tasks) reads.push_back(task.shuffleReadBytes);
-    std::sort(reads.begin(), reads.end());
-    if (!reads.empty()) median = reads[reads.size() / 2];
-  }
+  const int64_t median = stage.medianTaskShuffleReadBytes();
   int64_t threshold = std::clamp<int64_t>(std::max<int64_t>(median * factor, stage.maxTaskShuffleReadBytes() / 2), 1LL << 20, 256LL << 20);
   threshold = (threshold + (1LL << 20) - 1) / (1LL << 20) * (1LL << 20);  // whole megabytes
   auto evidence = nlohmann::ordered_json{{"stage", stage.stageId},

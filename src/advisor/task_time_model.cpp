@@ -100,23 +100,8 @@ std::vector<double> predictTaskTimes(const StageMeasurement& stage, const TaskTi
   std::vector<double> times;
   times.reserve(bytes.size());
   for (double b : bytes) {
-    double wanted = model.memoryPerByte * b;
-    double spilled = 0;
-    if (cut.taskMemoryBytes > 0) {
-      spilled = std::max(0.0, wanted - static_cast<double>(cut.taskMemoryBytes));
-    } else if (cut.partitions <= 0 && cut.saltBuckets <= 1) {
-      spilled = 0;  // measured times already hold their spill
-    } else {
-      // As measured: the same memory per task, so the stage spills its old share per byte.
-      double spilledTotal = static_cast<double>(stage.memorySpilledBytes);
-      spilled = total > 0 ? spilledTotal * b / total : 0;
-    }
+    double spilled = std::max(0.0, model.memoryPerByte * b - static_cast<double>(cut.taskMemoryBytes));
     times.push_back(model.predictMs(b, spilled));
-  }
-  // Measured times already include their spill: predict spill only as a change from measured.
-  if (cut.partitions <= 0 && cut.saltBuckets <= 1 && cut.taskMemoryBytes <= 0) {
-    times.clear();
-    for (const TaskSample& task : stage.tasks) times.push_back(task.durationMs);
   }
   return times;
 }

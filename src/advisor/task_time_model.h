@@ -31,7 +31,7 @@ struct StageCut {
   int64_t partitions = 0;       // tasks of the stage (0: as measured)
   int64_t saltBuckets = 1;      // the hot keys' share is spread over this many tasks
   int64_t hotBytes = 0;         // the bytes of the stage's hot keys (0: none known)
-  int64_t taskMemoryBytes = 0;  // the memory a task may use before it spills (0: as measured)
+  int64_t taskMemoryBytes = 0;  // the memory a task may use before it spills
 };
 
 /// The stage's task times under `cut`: the non-hot bytes spread evenly over the partitions, each

@@ -6,9 +6,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "advisor/stored_app_advice.h"
 #include "cli/command_context.h"
@@ -65,10 +68,11 @@ WorstStage worstStage(const advisor::AppMeasurements& measured) {
   return worst;
 }
 
-std::string severityCounts(const std::vector<analyzers::Finding>& findings) {
-  int counts[5] = {0, 0, 0, 0, 0};  // by Severity, low = 1 .. critical = 4
-  for (const analyzers::Finding& finding : findings) ++counts[static_cast<int>(finding.severity)];
-  return fmt::format("{}c {}s {}m {}l", counts[4], counts[3], counts[2], counts[1]);
+/// Findings by severity: [low .. critical] at [1 .. 4].
+std::array<int, 5> severityCounts(const std::vector<analyzers::Finding>& findings) {
+  std::array<int, 5> counts{};
+  for (const analyzers::Finding& finding : findings) ++counts[static_cast<size_t>(finding.severity)];
+  return counts;
 }
 
 int64_t spilledBytes(const advisor::AppMeasurements& measured) {
@@ -103,8 +107,7 @@ runtime::RunSummary runOnce(const TuneArguments& arguments, const CommandContext
 nlohmann::ordered_json iterationJson(const Iteration& it) {
   const advisor::AppMeasurements& measured = it.advice.measured;
   WorstStage worst = worstStage(measured);
-  int counts[5] = {0, 0, 0, 0, 0};  // by Severity, low = 1 .. critical = 4
-  for (const analyzers::Finding& finding : it.advice.findings) ++counts[static_cast<int>(finding.severity)];
+  std::array<int, 5> counts = severityCounts(it.advice.findings);
   return {{"iteration", it.number},
           {"app", it.run.appId},
           {"profile", it.profile.string()},
@@ -130,6 +133,7 @@ void printTable(const std::vector<Iteration>& iterations, const std::string& cur
   for (const Iteration& it : iterations) {
     const advisor::AppMeasurements& measured = it.advice.measured;
     WorstStage worst = worstStage(measured);
+    std::array<int, 5> counts = severityCounts(it.advice.findings);
     std::string changes;
     for (const std::string& change : it.changesMade) changes += (changes.empty() ? "" : "; ") + change;
     table.addRow({std::to_string(it.number),
@@ -140,7 +144,7 @@ void printTable(const std::vector<Iteration>& iterations, const std::string& cur
                   fmt::format("{}: {} / {}", worst.name, core::formatDurationMs(static_cast<int64_t>(worst.maxMs)),
                               core::formatDurationMs(static_cast<int64_t>(worst.medianMs))),
                   core::formatBytes(spilledBytes(measured)), std::to_string(measured.executorsLost),
-                  severityCounts(it.advice.findings), it.outputCheck, changes.empty() ? (it.number == 1 ? "(start)" : "none") : changes});
+                  fmt::format("{}c {}s {}m {}l", counts[4], counts[3], counts[2], counts[1]), it.outputCheck, changes.empty() ? (it.number == 1 ? "(start)" : "none") : changes});
   }
   table.print(std::cout, "  ");
 }

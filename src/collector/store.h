@@ -141,7 +141,7 @@ class Store {
                    int32_t stageAttemptId, const std::function<void(const core::TaskAttempt&)>& fn) const;
 
   /// Streams every task attempt of an app attempt for analysis, in the order they were stored,
-  /// with what analysis reads only (store_rows.h, readTaskForAnalysis): ids, executor, times,
+  /// with what analysis reads only (store_rows.h, readTaskForAnalysis): ids and partition index, executor, times,
   /// status and end reason, the failure message of failed tasks, and the model's metrics.
   /// The number of task attempts stored for an app attempt (0 when it is not stored).
   int64_t taskCount(const std::string& appId, const std::string& attemptId) const;

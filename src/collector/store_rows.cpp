@@ -637,8 +637,8 @@ core::TaskAttempt readTask(const SqliteStatement& statement, int first) {
 
 const RowColumns& analysisTaskColumns() {
   static const RowColumns columns{{
-      "task_id", "stage_id", "stage_attempt_id", "executor_id", "speculative", "launch_time_ms", "finish_time_ms",
-      "getting_result_start_ms", "status", "end_reason", "has_metrics", "executor_deserialize_time_ms",
+      "task_id", "stage_id", "stage_attempt_id", "task_index", "executor_id", "speculative", "launch_time_ms",
+      "finish_time_ms", "getting_result_start_ms", "status", "end_reason", "has_metrics", "executor_deserialize_time_ms",
       "executor_run_time_ms", "executor_cpu_time_ns", "jvm_gc_time_ms", "result_serialization_time_ms",
       "memory_bytes_spilled", "disk_bytes_spilled", "peak_execution_memory_bytes", "input_bytes", "input_records",
       "output_bytes", "output_records", "shuffle_remote_blocks_fetched", "shuffle_local_blocks_fetched",
@@ -654,6 +654,7 @@ void readTaskForAnalysis(const SqliteStatement& statement, int first, core::Task
   task.taskId = row.int64();
   task.stageId = row.int32();
   task.stageAttemptId = row.int32();
+  task.index = row.int32();
   task.executorId = row.text();
   task.speculative = row.boolean();
   task.launchTimeMs = row.int64();

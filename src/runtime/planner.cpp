@@ -208,20 +208,10 @@ class Planner {
     OpenStage reduce = openShuffleRead({shuffle}, partitions, step.stableName + (salting ? "-salted" : ""));
     if (salting) {
       PlanOp merge = aggregateOp(AggregateMode::kIntermediate, stateSchema, stateKeys, calls);
+      reduce.schema = merge.output;
       reduce.ops.push_back(merge);
       // Drop the salt (the last group key) so the next round groups by the real keys only.
-      PlanOp drop;
-      drop.kind = OpKind::kProject;
-      drop.input = merge.output;
-      std::vector<core::Field> fields;
-      for (size_t i = 0; i < merge.output.numFields(); ++i) {
-        if (i == keys.size()) continue;
-        fields.push_back(merge.output.field(i));
-        drop.expressions.push_back(columnReference(merge.output, i));
-      }
-      drop.output = core::Schema(std::move(fields));
-      reduce.schema = drop.output;
-      reduce.ops.push_back(std::move(drop));
+      reduce = dropColumn(std::move(reduce), kSaltColumn);
       std::vector<int> realKeys(keys.size());
       for (size_t i = 0; i < realKeys.size(); ++i) realKeys[i] = static_cast<int>(i);
       stateSchema = reduce.schema;
@@ -265,20 +255,10 @@ class Planner {
     int shuffle = closeWithShuffle(std::move(stage), PartitioningKind::kHash, stateKeys, partitions, true);
     OpenStage reduce = openShuffleRead({shuffle}, partitions, step.stableName + "-salted");
     PlanOp perSalt = aggregateOp(AggregateMode::kFinal, stateSchema, stateKeys, calls);
-    reduce.ops.push_back(perSalt);
+    reduce.schema = perSalt.output;
+    reduce.ops.push_back(std::move(perSalt));
     // Drop the salt (the last group key): the rows are now (key, results) per salt.
-    PlanOp drop;
-    drop.kind = OpKind::kProject;
-    drop.input = perSalt.output;
-    std::vector<core::Field> fields;
-    for (size_t i = 0; i < perSalt.output.numFields(); ++i) {
-      if (i == keys.size()) continue;
-      fields.push_back(perSalt.output.field(i));
-      drop.expressions.push_back(columnReference(perSalt.output, i));
-    }
-    drop.output = core::Schema(std::move(fields));
-    reduce.schema = drop.output;
-    reduce.ops.push_back(std::move(drop));
+    reduce = dropColumn(std::move(reduce), kSaltColumn);
     std::vector<int> realKeys(keys.size());
     for (size_t i = 0; i < realKeys.size(); ++i) realKeys[i] = static_cast<int>(i);
     core::Schema perSaltSchema = reduce.schema;

@@ -39,7 +39,7 @@ AppMeasurements runtimeApp(int64_t partitions, double taskMs, int64_t bytes, dou
   scan.submissionMs = 1'000;
   scan.completionMs = 1'200;
   scan.shuffleWriteBytes = bytes;
-  scan.tasks = {TaskSample{0, 200, bytes / 2, 0, 0, 0, 0, 0, 200, true}, TaskSample{1, 200, bytes / 2, 0, 0, 0, 0, 0, 200, true}};
+  scan.tasks = {TaskSample{0, 200, bytes / 2, 0, 0, 0, 0, true}, TaskSample{1, 200, bytes / 2, 0, 0, 0, 0, true}};
   StageMeasurement agg;
   agg.stageId = 1;
   agg.name = "agg";
@@ -51,8 +51,7 @@ AppMeasurements runtimeApp(int64_t partitions, double taskMs, int64_t bytes, dou
   agg.completionMs = 1'200 + static_cast<int64_t>(waves * taskMs);
   for (int64_t i = 0; i < partitions; ++i) {
     int64_t read = bytes / partitions;
-    TaskSample task{static_cast<int32_t>(i), taskMs, read, read, 0, 0, static_cast<int64_t>(memoryPerByte * static_cast<double>(read)), 0,
-                    static_cast<int64_t>(taskMs), true};
+    TaskSample task{static_cast<int32_t>(i), taskMs, read, read, 0, 0, static_cast<int64_t>(memoryPerByte * static_cast<double>(read)), true};
     agg.tasks.push_back(task);
   }
   agg.shuffleReadBytes = bytes;
