@@ -64,8 +64,8 @@ struct StageCounts {
   int64_t fetchFailures = 0;
   int64_t speculative = 0;
   int64_t taskTimeMs = 0;
-  int64_t shuffleRecordsWritten = 0;
-  int64_t maxShuffleRecordsRead = 0;  // the largest partition's rows
+  int64_t shuffleBytesWritten = 0;
+  int64_t maxShuffleBytesRead = 0;  // the largest partition's bytes
   int64_t lastFinishMs = 0;
   std::map<std::string, int64_t> failureLines;  // first line of a failure message -> attempts
   std::vector<uint32_t> rows;
@@ -197,8 +197,9 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
       }
       if (row) {
         counts.rows.push_back(*row);
-        counts.shuffleRecordsWritten += task.metrics.shuffleRecordsWritten;
-        counts.maxShuffleRecordsRead = std::max(counts.maxShuffleRecordsRead, task.metrics.shuffleRecordsRead);
+        counts.shuffleBytesWritten += task.metrics.shuffleBytesWritten;
+        counts.maxShuffleBytesRead = std::max(counts.maxShuffleBytesRead,
+                                              task.metrics.shuffleRemoteBytesRead + task.metrics.shuffleLocalBytesRead);
       }
       if (isStageWithoutRecord(app.stages[stage->second])) ++withoutStage;
     } else {
@@ -265,9 +266,9 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
     peakCores = std::max(peakCores, cores);
   }
 
-  // Stage attempts. A shuffle's rows are what every attempt of its map stage wrote.
-  std::map<int32_t, int64_t> rowsWrittenByStage;
-  for (size_t i = 0; i < app.stages.size(); ++i) rowsWrittenByStage[app.stages[i].stageId] += stageCounts[i].shuffleRecordsWritten;
+  // Stage attempts. A shuffle's bytes are what every attempt of its map stage wrote.
+  std::map<int32_t, int64_t> bytesWrittenByStage;
+  for (size_t i = 0; i < app.stages.size(); ++i) bytesWrittenByStage[app.stages[i].stageId] += stageCounts[i].shuffleBytesWritten;
   int64_t failedStages = 0, unendedStages = 0;
   for (size_t i = 0; i < app.stages.size(); ++i) {
     const core::StageAttempt& stage = app.stages[i];
@@ -296,22 +297,25 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
     if (!stage.jobIds.empty()) scope.where.jobId = stage.jobIds.front();
     scope.tasks = ScopeTasks(&table, std::move(counts.rows), appTasks);
 
-    // The heaviest key of the shuffles this stage reads (the runtime's key sketches).
+    // The heaviest key of the shuffles this stage reads (the runtime's key sketches), by bytes: a
+    // partial aggregate writes one row per key and map task, however much that row carries.
     std::string hotKey, hotKeyNote;
-    double hotKeyRecords = kNaN, hotKeyShare = kNaN, hotKeyPartitionShare = kNaN;
+    double hotKeyRecords = kNaN, hotKeyBytes = kNaN, hotKeyShare = kNaN, hotKeyPartitionShare = kNaN;
     for (const core::ShuffleKey& key : app.shuffleKeys) {
       bool parent = std::find(stage.parentIds.begin(), stage.parentIds.end(), key.stageId) != stage.parentIds.end();
-      if (!parent || (!std::isnan(hotKeyRecords) && key.records <= hotKeyRecords)) continue;
+      if (!parent || (!std::isnan(hotKeyBytes) && static_cast<double>(key.bytes) <= hotKeyBytes)) continue;
       hotKey = key.key;
       hotKeyRecords = static_cast<double>(key.records);
-      hotKeyShare = ratio(hotKeyRecords, static_cast<double>(rowsWrittenByStage[key.stageId]));
+      hotKeyBytes = static_cast<double>(key.bytes);
+      // The sketch's bytes are an estimate of the serialized rows: capped.
+      hotKeyShare = std::min(1.0, ratio(hotKeyBytes, static_cast<double>(bytesWrittenByStage[key.stageId])));
     }
     if (!hotKey.empty()) {
       // Sketch counts are lower bounds and may cover several shuffles the stage reads: capped.
-      hotKeyPartitionShare = std::min(1.0, ratio(hotKeyRecords, static_cast<double>(counts.maxShuffleRecordsRead)));
+      hotKeyPartitionShare = std::min(1.0, ratio(hotKeyBytes, static_cast<double>(counts.maxShuffleBytesRead)));
       hotKeyNote = std::isnan(hotKeyShare)
                        ? fmt::format(" Its heaviest key is '{}' ({} rows).", hotKey, static_cast<int64_t>(hotKeyRecords))
-                       : fmt::format(" Its heaviest key, '{}', holds {:.0f}% of the shuffle's rows", hotKey, hotKeyShare * 100);
+                       : fmt::format(" Its heaviest key, '{}', holds {:.0f}% of the shuffle's bytes", hotKey, hotKeyShare * 100);
       if (!std::isnan(hotKeyShare)) {
         hotKeyNote += std::isnan(hotKeyPartitionShare)
                           ? "."

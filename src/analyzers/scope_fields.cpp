@@ -70,10 +70,10 @@ const FieldInfo kStageFields[] = {
     {"executors", kNumber, "executors alive while the stage ran"},
     {"cores", kNumber, "executor cores alive while the stage ran"},
     {"ideal_duration_ms", kMs, "task_time_ms spread evenly over the cores"},
-    {"hot_key", kString, "runtime apps: the heaviest key of the shuffle the stage reads"},
+    {"hot_key", kString, "runtime apps: the heaviest key (by bytes) of the shuffle the stage reads"},
     {"hot_key_records", kNumber, "runtime apps: rows of the heaviest key"},
-    {"hot_key_share", kNumber, "runtime apps: the heaviest key's share of the shuffle's rows"},
-    {"hot_key_partition_share", kNumber, "runtime apps: the heaviest key's rows over the largest partition's rows"},
+    {"hot_key_share", kNumber, "runtime apps: the heaviest key's share of the shuffle's bytes"},
+    {"hot_key_partition_share", kNumber, "runtime apps: the heaviest key's bytes over the largest partition's bytes"},
     {"hot_key_note", kString, "runtime apps: a sentence naming the heaviest key and its share; empty otherwise"},
 };
 

@@ -60,7 +60,7 @@ void EventLogParser::State::onKeySketch(JsonObject& event) {
   int32_t id = static_cast<int32_t>(*shuffleId);
   std::erase_if(app.shuffleKeys, [&](const core::ShuffleKey& key) { return key.shuffleId == id; });
   std::stable_sort(keys.begin(), keys.end(),
-                   [](const core::ShuffleKey& a, const core::ShuffleKey& b) { return a.records > b.records; });
+                   [](const core::ShuffleKey& a, const core::ShuffleKey& b) { return a.bytes > b.bytes; });
   for (core::ShuffleKey& key : keys) {
     key.shuffleId = id;
     key.stageId = stageId;

@@ -1,8 +1,10 @@
 #pragma once
 
 // The heaviest keys a map task wrote to a shuffle, in bounded memory: the Misra-Gries summary
-// (at most `capacity` counters; a key holding more than 1/capacity of the rows is always kept, and
-// its count is low by at most rows/capacity). Enough to name the key that skews a stage.
+// weighted by each row's bytes (at most `capacity` counters; a key holding more than 1/capacity
+// of the bytes is always kept, and its bytes are low by at most bytes/capacity). Bytes, not rows:
+// a partial aggregate writes one row per key and map task, and a count_distinct's row carries the
+// key's whole distinct set, so the key that skews a stage can be one of few, very large rows.
 
 #include <cstdint>
 #include <string>
@@ -23,11 +25,11 @@ class KeySketch {
 
   explicit KeySketch(size_t capacity = 64) : capacity_(capacity) {}
 
-  /// Counts the rows of `batch` by their keys (hashes from hashRows on `keys`); row bytes are the
-  /// batch's average.
+  /// Counts the rows of `batch` by their keys (hashes from hashRows on `keys`) and their bytes
+  /// (an estimate of each row's serialized size).
   void addBatch(const core::ColumnBatch& batch, const std::vector<int>& keys, const std::vector<uint64_t>& hashes);
 
-  /// The counted keys, most records first, at most `n`.
+  /// The counted keys, most bytes first, at most `n`.
   std::vector<Entry> top(size_t n) const;
 
  private:

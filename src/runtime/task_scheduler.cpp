@@ -485,7 +485,7 @@ class Scheduler {
       std::vector<KeySketchEntry> top;
       for (auto& [key, entry] : progress.sketch) top.push_back(entry);
       std::sort(top.begin(), top.end(), [](const KeySketchEntry& a, const KeySketchEntry& b) {
-        return a.records != b.records ? a.records > b.records : a.key < b.key;
+        return a.bytes != b.bytes ? a.bytes > b.bytes : a.key < b.key;
       });
       if (top.size() > kSketchEntriesKept) top.resize(kSketchEntriesKept);
       for (RunObserver* observer : observers_) observer->keySketch(stage, plan_.shuffle(stage.output.shuffle), top);
