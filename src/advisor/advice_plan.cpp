@@ -50,11 +50,26 @@ bool AdviceContext::partitionedByStep(const StageMeasurement& stage) const {
   return false;
 }
 
-int64_t AdviceContext::taskMemoryBytes(const core::Profile& profile) const {
-  // Spark keeps 300 MB of the heap for itself before the unified pool; the runtime does not.
-  double reserved = measured.runtime ? 0.0 : 300.0 * (1 << 20);
-  double pool = std::max(0.0, static_cast<double>(profile.executorMemoryBytes) - reserved) * profile.memoryFraction;
+namespace {
+constexpr double kReservedBytes = 300.0 * (1 << 20);
+}
+
+int64_t taskMemoryBytes(const core::Profile& profile, bool runtime) {
+  const auto memory = static_cast<double>(profile.executorMemoryBytes);
+  const double reserved = runtime ? std::min(kReservedBytes, memory / 4) : kReservedBytes;
+  const double pool = std::max(0.0, memory - reserved) * profile.memoryFraction;
   return static_cast<int64_t>(pool / static_cast<double>(std::max<int64_t>(1, profile.executorCores)));
+}
+
+double executorMemoryFor(double taskBytes, int64_t cores, double memoryFraction, bool runtime) {
+  const double pool = taskBytes * static_cast<double>(std::max<int64_t>(1, cores)) / std::max(0.01, memoryFraction);
+  // The runtime reserves a quarter below 1200 MB (4 x 300 MB), 300 MB above.
+  if (runtime && pool / 0.75 < 4 * kReservedBytes) return pool / 0.75;
+  return pool + kReservedBytes;
+}
+
+int64_t AdviceContext::taskMemoryBytes(const core::Profile& profile) const {
+  return advisor::taskMemoryBytes(profile, measured.runtime);
 }
 
 void AdvicePlan::set(const AdviceContext& context, const std::string& name, const core::SettingValue& value, Change change) {

@@ -42,6 +42,14 @@ struct AdviceContext {
   int64_t taskMemoryBytes(const core::Profile& profile) const;
 };
 
+/// The memory a task may use before it spills: the unified pool (executor memory less what is
+/// reserved, times memory_fraction) shared by the executor's cores. Spark reserves 300 MB of the
+/// heap; the runtime reserves the same or a quarter of a smaller executor (runtime::MemoryConfig).
+int64_t taskMemoryBytes(const core::Profile& profile, bool runtime);
+/// The smallest executor memory that gives each of `cores` tasks `taskBytes` under
+/// taskMemoryBytes' rule: its inverse.
+double executorMemoryFor(double taskBytes, int64_t cores, double memoryFraction, bool runtime);
+
 struct AdvicePlan {
   core::Profile profile;
   std::map<std::string, std::string> sparkOnly;

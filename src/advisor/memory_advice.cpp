@@ -137,9 +137,13 @@ void adviseSpillMemory(const AdviceContext& context, AdvicePlan& plan) {
   const double headroom = 1.0 + context.config.memoryHeadroom;
   int64_t cores = plan.profile.executorCores;
   double fraction = plan.profile.memoryFraction;
-  int64_t memory = roundUp(mostWanted * headroom * static_cast<double>(cores) / fraction);
+  const bool runtime = context.measured.runtime;
+  int64_t memory = roundUp(executorMemoryFor(mostWanted * headroom, cores, fraction, runtime));
   int64_t slots = plan.profile.executors * cores;
-  int64_t fewerCores = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(limits.maxExecutorMemoryBytes) * fraction / (mostWanted * headroom)));
+  core::Profile largest = plan.profile;
+  largest.executorMemoryBytes = limits.maxExecutorMemoryBytes;
+  largest.executorCores = 1;
+  int64_t fewerCores = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(taskMemoryBytes(largest, runtime)) / (mostWanted * headroom)));
   if (memory > limits.maxExecutorMemoryBytes && cores > 1 && (slots + fewerCores - 1) / fewerCores > limits.maxExecutors) {
     plan.blocked.push_back(fmt::format("fewer cores per executor would need {} executors to keep {} slots; limits.max_executors is {}",
                                        (slots + fewerCores - 1) / fewerCores, slots, limits.maxExecutors));
@@ -157,7 +161,7 @@ void adviseSpillMemory(const AdviceContext& context, AdvicePlan& plan) {
     change.expectedEffect = fmt::format("each task gets 1/{} of an executor's memory", cores);
     plan.set(context, "executor_cores", cores, change);
     if (executors != plan.profile.executors) plan.set(context, "executors", executors, change);
-    memory = roundUp(mostWanted * headroom * static_cast<double>(cores) / fraction);
+    memory = roundUp(executorMemoryFor(mostWanted * headroom, cores, fraction, runtime));
   }
   if (memory > limits.maxExecutorMemoryBytes) {
     plan.blocked.push_back(fmt::format("stage {} wants {} of executor memory; limits.max_executor_memory is {}", worstStage->stageId,
@@ -171,7 +175,7 @@ void adviseSpillMemory(const AdviceContext& context, AdvicePlan& plan) {
   change.rule = finding->ruleId;
   change.scope = "app";
   change.reason = fmt::format("{}: stage {} ({}) spilled {}; its largest task {}wants about {} of memory, and a task may use "
-                              "{} of an executor's ({} x memory_fraction {} / {} cores)",
+                              "{} of an executor's ({} less the reserved memory, x memory_fraction {} / {} cores)",
                               finding->ruleId, worstStage->stageId, worstStage->name, core::formatBytes(worstStage->memorySpilledBytes),
                               plan.cuts.count(worstStage->stageId) ? "(after the partition and salting changes) " : "",
                               core::formatBytes(static_cast<int64_t>(mostWanted)),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "advisor/advice_plan.h"
 #include "collector/store.h"
 #include "core/profile_writer.h"
 #include "core/settings_catalog.h"
@@ -49,8 +50,7 @@ std::vector<RunRecord> loadRunHistory(const collector::Store& store, const std::
       int64_t wanted = 0;
       for (const TaskSample& task : stage.tasks) wanted += task.peakExecutionMemoryBytes + task.memorySpilledBytes;
       summary.memoryPerByte = read > 0 ? static_cast<double>(wanted) / static_cast<double>(read) : 0;
-      summary.taskMemoryBytes = static_cast<int64_t>(static_cast<double>(run.profile.executorMemoryBytes) * run.profile.memoryFraction /
-                                                     static_cast<double>(std::max<int64_t>(1, run.profile.executorCores)));
+      summary.taskMemoryBytes = taskMemoryBytes(run.profile, measured.runtime);
       summary.slots = std::max<int64_t>(1, run.profile.executors * run.profile.executorCores);
     }
     collector::FindingQuery query;

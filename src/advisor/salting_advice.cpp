@@ -56,7 +56,10 @@ void saltRuntimeStage(const AdviceContext& context, AdvicePlan& plan, const Stag
   }
   bytes = std::max(bytes, stage.shuffleReadBytes);
   const int64_t partitions = std::max<int64_t>(1, plan.stepPartitions(stage.step));
-  const double fairShare = static_cast<double>(bytes) / static_cast<double>(partitions);
+  // A fair share is the stage's bytes over its partitions, and over two tasks per slot at least:
+  // a key holding half of a two-partition stage is no larger than its partition, yet no number of
+  // partitions can spread it.
+  const double fairShare = static_cast<double>(bytes) / static_cast<double>(std::max(partitions, 2 * context.slots(plan.profile)));
   std::vector<core::ShuffleKey> hot;
   int64_t hotBytes = 0;
   for (const core::ShuffleKey& key : keys) {
