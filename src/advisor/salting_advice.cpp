@@ -30,16 +30,44 @@ const analyzers::Finding* skewFinding(const AdviceContext& context, const StageM
   return nullptr;
 }
 
-bool isJoin(const AdviceContext& context, const std::string& step) {
-  if (!context.input.job) return false;
+const core::StepSpec* stepSpec(const AdviceContext& context, const std::string& step) {
+  if (!context.input.job) return nullptr;
   for (const core::StepSpec& spec : context.input.job->steps) {
-    if (spec.stableName == step) return spec.kind == core::StepKind::kJoin;
+    if (spec.stableName == step) return &spec;
   }
-  return false;
+  return nullptr;
+}
+
+/// Why salting cannot split an aggregate's hot key, or empty. Salting splits a count_distinct's set
+/// only when every count_distinct counts one column and no avg rides along (the runtime then salts
+/// by the counted value, see planDistinctSaltedAggregate); otherwise the last round unions the
+/// key's whole set in one task, as before.
+std::string saltingCannotSplit(const core::StepSpec& spec) {
+  if (spec.kind != core::StepKind::kAggregate) return "";
+  const std::string* counted = nullptr;
+  bool distinct = false, avg = false, several = false;
+  for (const core::AggregateCallSpec& call : spec.calls) {
+    if (call.function == core::AggregateFunctionName::kAvg) avg = true;
+    if (call.function != core::AggregateFunctionName::kCountDistinct) continue;
+    distinct = true;
+    if (counted && *counted != call.column.name) several = true;
+    counted = &call.column.name;
+  }
+  if (!distinct || (!avg && !several)) return "";
+  return avg ? "an avg alongside its count_distinct" : "count_distinct over more than one column";
 }
 
 void saltRuntimeStage(const AdviceContext& context, AdvicePlan& plan, const StageMeasurement& stage,
                       const analyzers::Finding& finding) {
+  const core::StepSpec* spec = stepSpec(context, stage.step);
+  if (std::string why = spec ? saltingCannotSplit(*spec) : ""; !why.empty()) {
+    plan.notes.push_back(fmt::format(
+        "Stage {}.{} ({}) is skewed ({}), but salting would not split its hot key: with {}, the last round still "
+        "unions the key's whole distinct set in one task. Count the distinct values in a step of their own (one "
+        "count_distinct, no avg) to make the key saltable.",
+        stage.stageId, stage.attemptId, stage.name, finding.ruleId, why));
+    return;
+  }
   std::vector<core::ShuffleKey> keys = context.measured.keysReadBy(stage);
   // The map side's sketch for a salted stage's second round is the first round: look through it.
   if (keys.empty()) {
@@ -90,7 +118,7 @@ void saltRuntimeStage(const AdviceContext& context, AdvicePlan& plan, const Stag
   change.rule = finding.ruleId;
   std::string keyList;
   for (const core::ShuffleKey& key : hot) keyList += (keyList.empty() ? "" : ", ") + key.key;
-  bool join = isJoin(context, stage.step);
+  const bool join = spec && spec->kind == core::StepKind::kJoin;
   change.reason = fmt::format("{}: key{} {} hold{} {} of the {} this stage reads, where a fair partition holds {}; {} buckets "
                               "spread {} over {} tasks{}",
                               finding.ruleId, hot.size() == 1 ? "" : "s", keyList, hot.size() == 1 ? "s" : "",
