@@ -183,3 +183,35 @@ TEST_CASE("an app without moderate findings gets no advice", "[advisor]") {
   CHECK(advice.converged);
   CHECK(advice.prediction.wallS == Approx(advice.prediction.currentWallS));
 }
+
+TEST_CASE("a count_distinct's hot key is salted only when salting splits its set", "[advisor][salting]") {
+  core::Profile profile;
+  profile.shufflePartitions = 4;
+  auto adviseWith = [&](std::vector<core::AggregateCallSpec> calls) {
+    AdvisorInput input{runtimeApp(4, 100, 40 * kMb, 1.0, profile),
+                       {stageFinding("hot-key", 1, analyzers::Severity::kSevere, {"salt_hot_key"})},
+                       {}, AdvisorConfig{}, 2, {}};
+    input.measured.stages[1].tasks[0].durationMs = 2000;
+    input.measured.app.shuffleKeys = {{0, 0, "1", 8, 25 * kMb}, {0, 0, "7", 1'000, 2 * kMb}};
+    core::JobSpec job;
+    core::StepSpec& step = job.steps.emplace_back();
+    step.kind = core::StepKind::kAggregate;
+    step.stableName = "agg";
+    step.keys = {{"app_id", {}}};
+    step.calls = std::move(calls);
+    input.job = job;
+    return advise(input);
+  };
+  using core::AggregateFunctionName;
+  // One count_distinct and no avg: the runtime salts by the counted value, which splits the set.
+  Advice splits = adviseWith({{AggregateFunctionName::kCountDistinct, {"device", {}}, "devices", {}},
+                              {AggregateFunctionName::kCount, {"", {}}, "logins", {}}});
+  CHECK(changeOf(splits, "steps.agg.salting"));
+  // An avg alongside: the last round would still union key 1's whole set in one task.
+  Advice whole = adviseWith({{AggregateFunctionName::kCountDistinct, {"device", {}}, "devices", {}},
+                             {AggregateFunctionName::kAvg, {"ms", {}}, "avg_ms", {}}});
+  CHECK_FALSE(changeOf(whole, "steps.agg.salting"));
+  bool noted = false;
+  for (const std::string& note : whole.notes) noted = noted || note.find("salting would not split its hot key") != std::string::npos;
+  CHECK(noted);
+}
