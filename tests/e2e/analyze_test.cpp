@@ -190,6 +190,24 @@ TEST_CASE("validate checks rule files against the built-in rules", "[e2e][analyz
   CHECK_THAT(bad.out, Catch::Contains("bad.yaml: invalid (rule file, 1 problem)"));
 }
 
+namespace {
+
+/// Runs `job` under `profile` on the bundled runtime with DATA_DIR=`data`; the run's directory.
+fs::path runOnRuntime(const TempDir& dir, const std::string& db, const fs::path& job, const fs::path& profile, const fs::path& data) {
+  fs::path home = dir / "home";
+  CommandResult ran = runProgram(JOBTUNER_BINARY, {"--db", db, "run", job.string(), "--profile", profile.string(), "--output",
+                                                   (dir / "out").string(), "--quiet"},
+                                 {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + home.string()});
+  INFO(ran.out << ran.err);
+  REQUIRE(ran.exitCode == 0);
+  fs::path runDir;
+  for (const auto& entry : fs::directory_iterator(home / "runs")) runDir = entry.path();
+  REQUIRE_FALSE(runDir.empty());
+  return runDir;
+}
+
+}  // namespace
+
 TEST_CASE("analyze names the hot key behind a skewed stage of a runtime run", "[e2e][analyze][run]") {
   TempDir dir;
   fs::path data = dir / "shop";
@@ -199,14 +217,7 @@ TEST_CASE("analyze names the hot key behind a skewed stage of a runtime run", "[
   fs::path job = fs::path(JOBTUNER_SOURCE_DIR) / "jobs/order-enrichment/job.yaml";
   // A shuffled join without salting: the orders of product 7 all go to one reduce task.
   writeFile(dir / "profile.yaml", "executors: 2\nshuffle_partitions: 32\nsteps:\n  enrich-with-products: {broadcast: false}\n");
-  CommandResult ran = runProgram(JOBTUNER_BINARY, {"--db", db, "run", job.string(), "--profile", (dir / "profile.yaml").string(),
-                                                   "--output", (dir / "out").string(), "--quiet"},
-                                 {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + home.string()});
-  INFO(ran.out << ran.err);
-  REQUIRE(ran.exitCode == 0);
-  fs::path runDir;
-  for (const auto& entry : fs::directory_iterator(home / "runs")) runDir = entry.path();
-  REQUIRE_FALSE(runDir.empty());
+  fs::path runDir = runOnRuntime(dir, db, job, dir / "profile.yaml", data);
   // The test data is small: a rule directory lowers the size thresholds, as a user would.
   fs::create_directories(dir / "rules");
   writeFile(dir / "rules/small.yaml", "- override: shuffle-read-skew\n  params: {min_bytes: 1kb, min_records: 100}\n");
@@ -232,14 +243,7 @@ TEST_CASE("a count_distinct's hot key is found by its bytes, and advise salts it
   fs::path home = dir / "home";
   std::string db = (dir / "store.db").string();
   fs::path scenario = fs::path(JOBTUNER_SOURCE_DIR) / "jobs/skewed-aggregation";
-  CommandResult ran = runProgram(JOBTUNER_BINARY, {"--db", db, "run", (scenario / "job.yaml").string(), "--profile",
-                                                   (scenario / "profile.yaml").string(), "--output", (dir / "out").string(), "--quiet"},
-                                 {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + home.string()});
-  INFO(ran.out << ran.err);
-  REQUIRE(ran.exitCode == 0);
-  fs::path runDir;
-  for (const auto& entry : fs::directory_iterator(home / "runs")) runDir = entry.path();
-  REQUIRE_FALSE(runDir.empty());
+  fs::path runDir = runOnRuntime(dir, db, scenario / "job.yaml", scenario / "profile.yaml", data);
   // Small data runs fast: a rule directory lowers the rule's time threshold, as a user would.
   fs::create_directories(dir / "rules");
   writeFile(dir / "rules/small.yaml", "- override: hot-key\n  params: {min_slowest: 0s}\n");
