@@ -3,7 +3,9 @@
 // How a stage's task time depends on the data a task reads and the data it spills, fitted by least
 // squares on the stage's own tasks: t = overhead + a x bytes + b x spilled bytes. With it the
 // advisor predicts the stage under other partition counts, salting and memory: the same work cut
-// differently. Coefficients are never negative: a term the tasks do not support is dropped.
+// differently. Coefficients are never negative: a term the tasks do not support is dropped. When
+// every task spilled, spill and bytes move together and the fit cannot price spill: a prior
+// measured on the runtime's spill path (task_time_model.cpp) prices it instead.
 
 #include <cstdint>
 #include <vector>
