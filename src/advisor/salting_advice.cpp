@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "advisor/advice_plan.h"
+#include "core/distinct_salting.h"
 #include "core/units.h"
 
 namespace jobtuner::advisor {
@@ -38,34 +39,15 @@ const core::StepSpec* stepSpec(const AdviceContext& context, const std::string& 
   return nullptr;
 }
 
-/// Why salting cannot split an aggregate's hot key, or empty. Salting splits a count_distinct's set
-/// only when every count_distinct counts one column and no avg rides along (the runtime then salts
-/// by the counted value, see planDistinctSaltedAggregate); otherwise the last round unions the
-/// key's whole set in one task, as before.
-std::string saltingCannotSplit(const core::StepSpec& spec) {
-  if (spec.kind != core::StepKind::kAggregate) return "";
-  const std::string* counted = nullptr;
-  bool distinct = false, avg = false, several = false;
-  for (const core::AggregateCallSpec& call : spec.calls) {
-    if (call.function == core::AggregateFunctionName::kAvg) avg = true;
-    if (call.function != core::AggregateFunctionName::kCountDistinct) continue;
-    distinct = true;
-    if (counted && *counted != call.column.name) several = true;
-    counted = &call.column.name;
-  }
-  if (!distinct || (!avg && !several)) return "";
-  return avg ? "an avg alongside its count_distinct" : "count_distinct over more than one column";
-}
-
 void saltRuntimeStage(const AdviceContext& context, AdvicePlan& plan, const StageMeasurement& stage,
                       const analyzers::Finding& finding) {
   const core::StepSpec* spec = stepSpec(context, stage.step);
-  if (std::string why = spec ? saltingCannotSplit(*spec) : ""; !why.empty()) {
+  if (spec && spec->kind == core::StepKind::kAggregate && core::distinctSetsStayWhole(spec->calls)) {
     plan.notes.push_back(fmt::format(
-        "Stage {}.{} ({}) is skewed ({}), but salting would not split its hot key: with {}, the last round still "
-        "unions the key's whole distinct set in one task. Count the distinct values in a step of their own (one "
-        "count_distinct, no avg) to make the key saltable.",
-        stage.stageId, stage.attemptId, stage.name, finding.ruleId, why));
+        "Stage {}.{} ({}) is skewed ({}), but salting would not split its hot key: with an avg beside its count_distinct, "
+        "or count_distinct over several columns, the last round still unions the key's whole distinct set in one task. "
+        "Count the distinct values in a step of their own (one count_distinct, no avg) to make the key saltable.",
+        stage.stageId, stage.attemptId, stage.name, finding.ruleId));
     return;
   }
   std::vector<core::ShuffleKey> keys = context.measured.keysReadBy(stage);

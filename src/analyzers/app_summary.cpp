@@ -198,8 +198,7 @@ std::unique_ptr<AppSummary> summarizeApp(const collector::Store& store, const st
       if (row) {
         counts.rows.push_back(*row);
         counts.shuffleBytesWritten += task.metrics.shuffleBytesWritten;
-        counts.maxShuffleBytesRead = std::max(counts.maxShuffleBytesRead,
-                                              task.metrics.shuffleRemoteBytesRead + task.metrics.shuffleLocalBytesRead);
+        counts.maxShuffleBytesRead = std::max(counts.maxShuffleBytesRead, task.metrics.shuffleReadBytes());
       }
       if (isStageWithoutRecord(app.stages[stage->second])) ++withoutStage;
     } else {

@@ -8,9 +8,10 @@ namespace jobtuner::runtime {
 
 namespace {
 
-/// A cheap estimate of each row's serialized size: 9 bytes per fixed-width value, strings by length.
-std::vector<int64_t> rowBytes(const core::ColumnBatch& batch) {
-  std::vector<int64_t> bytes(batch.numRows(), 0);
+/// A cheap estimate of each row's serialized size into `bytes`: 9 bytes per fixed-width value,
+/// strings by length.
+void rowBytes(const core::ColumnBatch& batch, std::vector<int64_t>& bytes) {
+  bytes.assign(batch.numRows(), 0);
   for (size_t c = 0; c < batch.numColumns(); ++c) {
     const core::Column& column = batch.column(c);
     if (column.type.kind == core::TypeKind::kString) {
@@ -19,15 +20,14 @@ std::vector<int64_t> rowBytes(const core::ColumnBatch& batch) {
       for (int64_t& row : bytes) row += 9;
     }
   }
-  return bytes;
 }
 
 }  // namespace
 
 void KeySketch::addBatch(const core::ColumnBatch& batch, const std::vector<int>& keys, const std::vector<uint64_t>& hashes) {
-  const std::vector<int64_t> weights = rowBytes(batch);
+  rowBytes(batch, weights_);  // a member: the shuffle writer calls this for every batch
   for (size_t row = 0; row < batch.numRows(); ++row) {
-    int64_t weight = weights[row];
+    int64_t weight = weights_[row];
     auto found = counters_.find(hashes[row]);
     if (found != counters_.end()) {
       ++found->second.records;

@@ -35,6 +35,7 @@ class KeySketch {
  private:
   size_t capacity_;
   std::unordered_map<uint64_t, Entry> counters_;
+  std::vector<int64_t> weights_;  // the current batch's row bytes
 };
 
 }  // namespace jobtuner::runtime

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/distinct_salting.h"
 #include "core/errors.h"
 #include "core/expression_checker.h"
 #include "runtime/hash_aggregate.h"
@@ -195,7 +196,8 @@ class Planner {
     int partitions = keys.empty() ? 1 : partitionsFor(step);
     const core::SaltingOverride* salting = keys.empty() ? nullptr : saltingFor(step);
     std::vector<int> groupKeys = keys;
-    const int distinctColumn = salting ? countedDistinctColumn(calls) : -1;
+    const std::string distinctName = salting ? core::saltableDistinctColumn(step.calls) : "";
+    const int distinctColumn = distinctName.empty() ? -1 : columnIndexOf(stage.schema, distinctName);
     if (salting) groupKeys.push_back(addSalt(stage, OpKind::kAddSalt, keys, *salting, distinctColumn));
     if (distinctColumn >= 0) return planDistinctSaltedAggregate(std::move(stage), step, keys, groupKeys, calls, partitions);
     PlanOp partial = aggregateOp(AggregateMode::kPartial, stage.schema, groupKeys, calls);
@@ -223,20 +225,6 @@ class Planner {
     reduce.schema = final.output;
     reduce.ops.push_back(std::move(final));
     return reduce;
-  }
-
-  /// The one column every count_distinct of `calls` counts, when a salted aggregate can count the
-  /// distinct values per salt and add the counts up: at least one count_distinct, all over the
-  /// same column, and no avg (whose final value cannot be combined). -1 otherwise.
-  static int countedDistinctColumn(const std::vector<AggregateCall>& calls) {
-    int column = -1;
-    for (const AggregateCall& call : calls) {
-      if (call.function == AggregateFunction::kAvg) return -1;
-      if (call.function != AggregateFunction::kCountDistinct) continue;
-      if (column >= 0 && call.column != column) return -1;
-      column = call.column;
-    }
-    return column;
   }
 
   /// A salted aggregate with a count_distinct: hot rows are salted by the hash of the distinct
