@@ -1,7 +1,7 @@
 #pragma once
 
 // The built-in rule files (rules/*.yaml) and catalogues (rules/catalog/*.yaml), compiled into the
-// binary (cmake/EmbedRules.cmake), so that `jobtuner analyze` works from any directory without
+// binary (cmake/EmbedTextFiles.cmake), so that `jobtuner analyze` works from any directory without
 // data files beside it.
 
 #include <string>

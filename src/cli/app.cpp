@@ -55,6 +55,8 @@ int run(int argc, char** argv) {
   addFindingsCommand(app, context);
   addAdviseCommand(app, context);
   addRunsCommand(app, context);
+  addReportCommand(app, context);
+  addCompareCommand(app, context);
   addTuneCommand(app, context);
 
   try {

@@ -44,5 +44,7 @@ void addFindingsCommand(CLI::App& app, CommandContext& context);
 void addAdviseCommand(CLI::App& app, CommandContext& context);
 void addRunsCommand(CLI::App& app, CommandContext& context);
 void addTuneCommand(CLI::App& app, CommandContext& context);
+void addReportCommand(CLI::App& app, CommandContext& context);
+void addCompareCommand(CLI::App& app, CommandContext& context);
 
 }  // namespace jobtuner::cli

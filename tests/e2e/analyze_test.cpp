@@ -190,23 +190,6 @@ TEST_CASE("validate checks rule files against the built-in rules", "[e2e][analyz
   CHECK_THAT(bad.out, Catch::Contains("bad.yaml: invalid (rule file, 1 problem)"));
 }
 
-namespace {
-
-/// Runs `job` under `profile` on the bundled runtime with DATA_DIR=`data`; the run's directory.
-fs::path runOnRuntime(const TempDir& dir, const std::string& db, const fs::path& job, const fs::path& profile, const fs::path& data) {
-  fs::path home = dir / "home";
-  CommandResult ran = runProgram(JOBTUNER_BINARY, {"--db", db, "run", job.string(), "--profile", profile.string(), "--output",
-                                                   (dir / "out").string(), "--quiet"},
-                                 {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + home.string()});
-  INFO(ran.out << ran.err);
-  REQUIRE(ran.exitCode == 0);
-  fs::path runDir;
-  for (const auto& entry : fs::directory_iterator(home / "runs")) runDir = entry.path();
-  REQUIRE_FALSE(runDir.empty());
-  return runDir;
-}
-
-}  // namespace
 
 TEST_CASE("analyze names the hot key behind a skewed stage of a runtime run", "[e2e][analyze][run]") {
   TempDir dir;

@@ -33,7 +33,7 @@ EventLogBuilder& EventLogBuilder::removeExecutor(const std::string& id, int64_t 
 }
 
 EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks,
-                                        const std::string& failureReason) {
+                                        const std::string& failureReason, const std::vector<int>& parentIds) {
   int64_t first = tasks.empty() ? startTimeMs_ : tasks.front().launchTimeMs;
   int64_t last = first;
   for (const auto& task : tasks) {
@@ -42,7 +42,7 @@ EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::strin
   }
   json stageInfo{{"Stage ID", stageId}, {"Stage Attempt ID", 0}, {"Stage Name", name},
                  {"Number of Tasks", static_cast<int>(tasks.size())}, {"RDD Info", json::array()},
-                 {"Parent IDs", json::array()}, {"Details", ""}, {"Accumulables", json::array()}};
+                 {"Parent IDs", parentIds}, {"Details", ""}, {"Accumulables", json::array()}};
   body_.push_back(json{{"Event", "SparkListenerJobStart"}, {"Job ID", jobId}, {"Submission Time", first},
                        {"Stage Infos", json::array({stageInfo})}, {"Stage IDs", json::array({stageId})},
                        {"Properties", json::object()}}

@@ -36,9 +36,10 @@ class EventLogBuilder {
   EventLogBuilder& executor(const std::string& id, const std::string& host, int cores, int64_t timeMs);
   EventLogBuilder& removeExecutor(const std::string& id, int64_t timeMs, const std::string& reason);
   /// One job with one stage of the given tasks (submitted at the first launch, completed at the last finish).
-  /// With a failure reason, the stage attempt and its job fail.
+  /// With a failure reason, the stage attempt and its job fail. `parentIds` are the stages whose
+  /// shuffle output it reads.
   EventLogBuilder& stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks,
-                         const std::string& failureReason = {});
+                         const std::string& failureReason = {}, const std::vector<int>& parentIds = {});
   EventLogBuilder& rawLine(const std::string& line);
   /// Leaves out ApplicationEnd (an app still running, or a log cut short).
   EventLogBuilder& withoutEnd();

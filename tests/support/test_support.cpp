@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -145,6 +146,25 @@ std::vector<int> processesMentioning(const std::string& text) {
     if (!zombie && cmdline.find(text) != std::string::npos) pids.push_back(std::stoi(name));
   }
   return pids;
+}
+
+fs::path runOnRuntime(const TempDir& dir, const std::string& db, const fs::path& job, const fs::path& profile, const fs::path& data) {
+  fs::path home = dir / "home";
+  std::set<fs::path> before;
+  if (fs::exists(home / "runs")) {
+    for (const auto& entry : fs::directory_iterator(home / "runs")) before.insert(entry.path());
+  }
+  CommandResult ran = runProgram(JOBTUNER_BINARY, {"--db", db, "run", job.string(), "--profile", profile.string(), "--output",
+                                                   (dir / "out").string(), "--overwrite", "--quiet"},
+                                 {"DATA_DIR=" + data.string(), "JOBTUNER_HOME=" + home.string()});
+  INFO(ran.out << ran.err);
+  REQUIRE(ran.exitCode == 0);
+  fs::path runDir;
+  for (const auto& entry : fs::directory_iterator(home / "runs")) {
+    if (!before.count(entry.path())) runDir = entry.path();
+  }
+  REQUIRE_FALSE(runDir.empty());
+  return runDir;
 }
 
 }  // namespace jobtuner::testing

@@ -56,6 +56,11 @@ CommandResult runProgram(const std::string& program, const std::vector<std::stri
                          const std::vector<std::string>& extraEnv = {});
 
 std::string readFile(const std::filesystem::path& path);
+
+/// Runs `job` under `profile` on the bundled runtime with DATA_DIR=`data`, the store `db` and
+/// JOBTUNER_HOME=`dir`/home, writing output under `dir`/out; returns the new run's directory.
+std::filesystem::path runOnRuntime(const TempDir& dir, const std::string& db, const std::filesystem::path& job,
+                                   const std::filesystem::path& profile, const std::filesystem::path& data);
 /// Live (not zombie) processes whose command line mentions `text`: a run's executors and sidecar
 /// name its directory, so a test can check none outlives the run.
 std::vector<int> processesMentioning(const std::string& text);
