@@ -1,6 +1,7 @@
 // jobtuner report TARGET -o FILE.html : one self-contained HTML page for a run or app: verdict,
 // findings, advice, stages, charts, and the comparison with the job's earlier run. TARGET is an
 // app id, a job key (its latest run), a run directory or an event log (ingested first).
+// jobtuner report --digest [--since 24h] -o FILE.html : the nightly digest of every app in a window.
 
 #include <fmt/format.h>
 
@@ -12,6 +13,8 @@
 #include "cli/rule_options.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/units.h"
+#include "reports/nightly_digest.h"
 #include "reports/run_comparison.h"
 #include "reports/run_report.h"
 #include "runtime/clock.h"
@@ -26,10 +29,33 @@ struct ReportArguments {
   std::string output;
   std::string compareWith;
   bool noCompare = false;
+  bool digest = false;
+  std::string since = "24h";
   RuleOptions rules;
 };
 
+int runDigest(const ReportArguments& arguments, const CommandContext& context) {
+  if (!arguments.target.empty()) {
+    throw core::UserError(fmt::format("--digest covers every app in the window, and '{}' names one", arguments.target),
+                          "drop the target, or drop --digest for that app's report");
+  }
+  std::optional<int64_t> span = core::parseDurationMs(arguments.since);
+  if (!span) throw core::UserError(fmt::format("--since '{}' is not a duration", arguments.since), "write e.g. 24h, 7d or 90min");
+  advisor::AdvisorConfig config = context.advisorConfig();
+  analyzers::RuleSet rules = loadRuleSet(arguments.rules);
+  auto store = context.openStore();
+  int64_t now = runtime::nowMs();
+  reports::DigestInput input{std::max<int64_t>(0, now - *span), now, arguments.since, JOBTUNER_VERSION};
+  core::writeFileAtomically(arguments.output, reports::renderDigest(reports::digestContext(*store, input, rules.rules, config)));
+  std::cerr << "jobtuner: wrote " << arguments.output << "\n";
+  return core::kExitOk;
+}
+
 int runReport(const ReportArguments& arguments, const CommandContext& context) {
+  if (arguments.digest) return runDigest(arguments, context);
+  if (arguments.target.empty()) {
+    throw core::UserError("report needs the run or app to report on", "name an app id, job key, run directory or event log, or pass --digest");
+  }
   advisor::AdvisorConfig config = context.advisorConfig();
   analyzers::RuleSet rules = loadRuleSet(arguments.rules);
   auto store = context.openStore();
@@ -72,12 +98,13 @@ void addReportCommand(CLI::App& app, CommandContext& context) {
   auto arguments = std::make_shared<ReportArguments>();
   CLI::App* command = app.add_subcommand("report", "Write a self-contained HTML report of a run or app: findings, advice, stages, charts");
   command->add_option("target", arguments->target,
-                      "A stored app id, a job key (its latest run), a run directory or an event log (ingested first)")
-      ->required();
+                      "A stored app id, a job key (its latest run), a run directory or an event log (ingested first)");
   command->add_option("-o,--output", arguments->output, "The HTML file to write (atomically)")->required();
   command->add_option("--attempt", arguments->attemptId, "The app attempt (default: the last one)");
   command->add_option("--compare-with", arguments->compareWith,
                       "The earlier run to compare with (default: the job's previous run in the store)");
+  command->add_flag("--digest", arguments->digest, "Write the digest of every app in the window instead of one app's report");
+  command->add_option("--since", arguments->since, "With --digest: the window, back from now (default 24h; e.g. 7d)");
   command->add_flag("--no-compare", arguments->noCompare, "Leave out the comparison with an earlier run");
   addRuleOptions(*command, arguments->rules);
   command->callback([arguments, &context] { context.exitCode = runReport(*arguments, context); });

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "support/browser_check.h"
@@ -196,4 +197,49 @@ TEST_CASE("report: bad targets and outputs get a clear error and write nothing",
   CommandResult compareUnknown = runJobtuner({"--db", db, "compare", "app-nope", (dir / "app-ok").string()}, dir / "home");
   CHECK(compareUnknown.exitCode == 2);
   CHECK(compareUnknown.err.find("app-nope") != std::string::npos);
+}
+
+TEST_CASE("the digest lists the window's apps, the worst findings, each job's trend and its regression", "[e2e][report][digest]") {
+  TempDir dir;
+  std::string db = (dir / "store.db").string();
+  const int64_t day = 24LL * 3600 * 1000;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // Three nightly runs of one job; the last takes five times as long. An old run of another job
+  // lies outside the window.
+  for (int night = 0; night < 3; ++night) {
+    int64_t start = now - (3 - night) * day / 4;
+    int64_t taskMs = night == 2 ? 2500 : 500;
+    std::string log = EventLogBuilder(fmt::format("app-nightly-{}", night), "nightly-etl")
+                          .startTime(start)
+                          .executor("1", "host-1", 2, start + 10)
+                          .stage(0, 0, "load", uniformTasks(4, 0, start + 100, taskMs))
+                          .text();
+    writeFile(dir / fmt::format("app-nightly-{}", night), log);
+  }
+  writeFile(dir / "app-old", EventLogBuilder("app-old", "monthly-report")
+                                 .startTime(now - 40 * day)
+                                 .executor("1", "host-1", 1, now - 40 * day + 10)
+                                 .stage(0, 0, "s", uniformTasks(2, 0, now - 40 * day + 100, 100))
+                                 .text());
+  for (const char* name : {"app-nightly-0", "app-nightly-1", "app-nightly-2", "app-old"}) {
+    REQUIRE(runJobtuner({"--db", db, "ingest", (dir / name).string()}, dir / "home").exitCode == 0);
+  }
+  fs::path page = dir / "digest.html";
+  CommandResult digest = runJobtuner({"--db", db, "report", "--digest", "--since", "7d", "-o", page.string()}, dir / "home");
+  INFO(digest.out << digest.err);
+  REQUIRE(digest.exitCode == 0);
+  std::string html = readFile(page);
+  CHECK(html.find("app-nightly-2") != std::string::npos);
+  CHECK(html.find("app-old") == std::string::npos);
+  CHECK(html.find("3 apps ran since") != std::string::npos);
+  CHECK(html.find("nightly-etl") != std::string::npos);
+  CHECK(html.find(">regressed</span>") != std::string::npos);
+  CHECK(html.find("class=\"sparkline\"") != std::string::npos);
+  requireCleanInBrowser(page, "digest");
+
+  CommandResult withTarget = runJobtuner({"--db", db, "report", "--digest", "app-old", "-o", page.string()}, dir / "home");
+  CHECK(withTarget.exitCode == 2);
+  CommandResult badSince = runJobtuner({"--db", db, "report", "--digest", "--since", "yesterday", "-o", page.string()}, dir / "home");
+  CHECK(badSince.exitCode == 2);
+  CHECK(badSince.err.find("yesterday") != std::string::npos);
 }

@@ -32,6 +32,12 @@ EventLogBuilder& EventLogBuilder::removeExecutor(const std::string& id, int64_t 
   return *this;
 }
 
+EventLogBuilder& EventLogBuilder::startTime(int64_t timeMs) {
+  startTimeMs_ = timeMs;
+  endTimeMs_ = std::max(endTimeMs_, timeMs);
+  return *this;
+}
+
 EventLogBuilder& EventLogBuilder::stage(int jobId, int stageId, const std::string& name, const std::vector<TaskSpec>& tasks,
                                         const std::string& failureReason, const std::vector<int>& parentIds) {
   int64_t first = tasks.empty() ? startTimeMs_ : tasks.front().launchTimeMs;

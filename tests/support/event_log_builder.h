@@ -33,6 +33,8 @@ class EventLogBuilder {
   EventLogBuilder(std::string appId, std::string appName, std::string attemptId = {});
 
   EventLogBuilder& property(const std::string& key, const std::string& value);
+  /// When the app starts (default 1700000000000); set it before adding executors and stages.
+  EventLogBuilder& startTime(int64_t timeMs);
   EventLogBuilder& executor(const std::string& id, const std::string& host, int cores, int64_t timeMs);
   EventLogBuilder& removeExecutor(const std::string& id, int64_t timeMs, const std::string& reason);
   /// One job with one stage of the given tasks (submitted at the first launch, completed at the last finish).
