@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "advisor/stored_app_advice.h"
+#include "analyzers/analysis.h"
 #include "cli/app_target.h"
 #include "cli/command_context.h"
 #include "cli/rule_options.h"
@@ -29,10 +30,19 @@ struct ReportArguments {
   std::string output;
   std::string compareWith;
   bool noCompare = false;
+  bool redactKeys = false;
   bool digest = false;
   std::string since = "24h";
   RuleOptions rules;
 };
+
+/// Analysis stores its findings, and with --redact-keys these name hashes: analyze the apps again
+/// through a connection that does not redact, so `findings` and later advice name the real keys.
+void restorePlainFindings(const CommandContext& context, const std::vector<analyzers::Rule>& rules,
+                          const std::vector<std::pair<std::string, std::string>>& apps, int64_t now) {
+  auto plain = context.openStore();
+  for (const auto& [appId, attemptId] : apps) analyzers::analyzeStoredApp(*plain, appId, attemptId, rules, analyzers::Suppressions{}, now);
+}
 
 int runDigest(const ReportArguments& arguments, const CommandContext& context) {
   if (!arguments.target.empty()) {
@@ -44,9 +54,16 @@ int runDigest(const ReportArguments& arguments, const CommandContext& context) {
   advisor::AdvisorConfig config = context.advisorConfig();
   analyzers::RuleSet rules = loadRuleSet(arguments.rules);
   auto store = context.openStore();
+  if (arguments.redactKeys) store->redactKeysOnLoad();
   int64_t now = runtime::nowMs();
   reports::DigestInput input{std::max<int64_t>(0, now - *span), now, arguments.since, JOBTUNER_VERSION};
-  core::writeFileAtomically(arguments.output, reports::renderDigest(reports::digestContext(*store, input, rules.rules, config)));
+  nlohmann::ordered_json digest = reports::digestContext(*store, input, rules.rules, config);
+  core::writeFileAtomically(arguments.output, reports::renderDigest(digest));
+  if (arguments.redactKeys) {
+    std::vector<std::pair<std::string, std::string>> apps;
+    for (const auto& app : digest["apps"]) apps.emplace_back(app["appId"].get<std::string>(), app["attemptId"].get<std::string>());
+    restorePlainFindings(context, rules.rules, apps, now);
+  }
   std::cerr << "jobtuner: wrote " << arguments.output << "\n";
   return core::kExitOk;
 }
@@ -59,6 +76,7 @@ int runReport(const ReportArguments& arguments, const CommandContext& context) {
   advisor::AdvisorConfig config = context.advisorConfig();
   analyzers::RuleSet rules = loadRuleSet(arguments.rules);
   auto store = context.openStore();
+  if (arguments.redactKeys) store->redactKeysOnLoad();
   std::vector<std::pair<std::string, std::string>> targets =
       resolveAppTargets(*store, arguments.target, AppTargetOptions{arguments.attemptId, true});
   if (targets.size() > 1) {
@@ -88,6 +106,11 @@ int runReport(const ReportArguments& arguments, const CommandContext& context) {
     input.comparison = reports::comparisonContext(reports::comparisonJson(before, after));
   }
   core::writeFileAtomically(arguments.output, reports::renderRunReport(input));
+  if (arguments.redactKeys) {
+    std::vector<std::pair<std::string, std::string>> apps = {{appId, attemptId}};
+    if (earlier) apps.push_back(*earlier);
+    restorePlainFindings(context, rules.rules, apps, now);
+  }
   std::cerr << "jobtuner: wrote " << arguments.output << "\n";
   return core::kExitOk;
 }
@@ -103,6 +126,8 @@ void addReportCommand(CLI::App& app, CommandContext& context) {
   command->add_option("--attempt", arguments->attemptId, "The app attempt (default: the last one)");
   command->add_option("--compare-with", arguments->compareWith,
                       "The earlier run to compare with (default: the job's previous run in the store)");
+  command->add_flag("--redact-keys", arguments->redactKeys,
+                    "Show hot-key values as stable hashes (key-3f2a...), for a report shared outside the team");
   command->add_flag("--digest", arguments->digest, "Write the digest of every app in the window instead of one app's report");
   command->add_option("--since", arguments->since, "With --digest: the window, back from now (default 24h; e.g. 7d)");
   command->add_flag("--no-compare", arguments->noCompare, "Leave out the comparison with an earlier run");

@@ -160,6 +160,10 @@ class Store {
   /// the same logs print the same text whatever order the logs were ingested in.
   std::string dumpForComparison() const;
 
+  /// From now on, loadApp hides the key values apps carry behind stable hashes (core/key_redaction.h),
+  /// so everything derived from a loaded app (findings' messages, advice, reports) names no key.
+  void redactKeysOnLoad() { redactKeys_ = true; }
+
   const std::filesystem::path& path() const { return path_; }
   sqlite3* handle() const { return db_; }
 
@@ -174,6 +178,7 @@ class Store {
   sqlite3* db_;
   std::filesystem::path path_;
   bool writerOpen_ = false;
+  bool redactKeys_ = false;
 };
 
 }  // namespace jobtuner::collector

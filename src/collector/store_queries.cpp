@@ -5,6 +5,7 @@
 
 #include "collector/sqlite_statement.h"
 #include "collector/store_rows.h"
+#include "core/key_redaction.h"
 
 namespace jobtuner::collector {
 
@@ -164,6 +165,7 @@ std::optional<core::AppAttempt> Store::loadApp(const std::string& appId, const s
       query.reset();
     }
   }
+  if (redactKeys_) core::redactKeys(app);
   return app;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "core/key_redaction.h"
 #include "support/browser_check.h"
 #include "support/event_log_builder.h"
 #include "support/test_support.h"
@@ -39,6 +40,29 @@ void requireCleanInBrowser(const fs::path& page, const std::string& name) {
 void writeSmallDataRules(const fs::path& dir) {
   fs::create_directories(dir);
   writeFile(dir / "small.yaml", "- override: shuffle-read-skew\n  params: {min_bytes: 1kb, min_records: 100}\n");
+}
+
+/// An app whose stage 1 reads a skewed shuffle that stage 0 wrote, with `hotKey` its heaviest key.
+std::string skewedShuffleLog(const std::string& appId, const std::string& appName, const std::string& hotKey,
+                             const std::string& failure = {}) {
+  std::vector<TaskSpec> map = uniformTasks(4, 0, 1700000000100, 200);
+  for (TaskSpec& task : map) task.shuffleWriteBytes = 4 << 20;
+  std::vector<TaskSpec> reduce = uniformTasks(8, 10, 1700000001000, 100);
+  for (TaskSpec& task : reduce) task.shuffleReadBytes = 1 << 20;
+  reduce[3].shuffleReadBytes = 40 << 20;
+  reduce[3].durationMs = 3000;
+  std::string keySketch = json{{"Event", "org.jobtuner.KeySketch"},
+                               {"Shuffle ID", 0},
+                               {"Stage ID", 0},
+                               {"Keys", json::array({json{{"Key", hotKey}, {"Records", 900}, {"Bytes", 30 << 20}}})}}
+                              .dump();
+  return EventLogBuilder(appId, appName)
+      .property("spark.ssl.keyStorePassword", "hunter2-secret")
+      .executor("1", "host-1", 2, 1700000000000)
+      .stage(0, 0, "map " + appName, map)
+      .rawLine(keySketch)
+      .stage(1, 1, "reduce " + appName, reduce, failure, {0})
+      .text();
 }
 
 }  // namespace
@@ -134,26 +158,9 @@ TEST_CASE("a report escapes hostile names and keeps secrets redacted", "[e2e][re
   const std::string script = "<script>alert(1)</script>";
   const std::string image = "\"><img src=x onerror=alert(2)>";
   const std::string title = "</title><script>alert(3)</script>";
-  // Stage 0 writes a shuffle whose heaviest key is hostile; stage 1 reads it, one task much more
-  // than the others (shuffle-read skew), and fails with a hostile reason.
-  std::vector<TaskSpec> map = uniformTasks(4, 0, 1700000000100, 200);
-  for (TaskSpec& task : map) task.shuffleWriteBytes = 4 << 20;
-  std::vector<TaskSpec> reduce = uniformTasks(8, 10, 1700000001000, 100);
-  for (TaskSpec& task : reduce) task.shuffleReadBytes = 1 << 20;
-  reduce[3].shuffleReadBytes = 40 << 20;
-  reduce[3].durationMs = 3000;
-  std::string keySketch = json{{"Event", "org.jobtuner.KeySketch"},
-                               {"Shuffle ID", 0},
-                               {"Stage ID", 0},
-                               {"Keys", json::array({json{{"Key", script + image + title}, {"Records", 900}, {"Bytes", 30 << 20}}})}}
-                              .dump();
-  std::string log = EventLogBuilder("app-hostile", script + image + title)
-                        .property("spark.ssl.keyStorePassword", "hunter2-secret")
-                        .executor("1", "host-1", 2, 1700000000000)
-                        .stage(0, 0, "map " + script, map)
-                        .rawLine(keySketch)
-                        .stage(1, 1, "reduce " + image + title, reduce, "Job aborted: " + script + image + title, {0})
-                        .text();
+  // Stage 1 reads a skewed shuffle whose heaviest key is hostile, and fails with a hostile reason.
+  std::string log = skewedShuffleLog("app-hostile", script + image + title, script + image + title,
+                                     "Job aborted: " + script + image + title);
   TempDir dir;
   fs::path logPath = dir / "app-hostile";
   writeFile(logPath, log);
@@ -174,6 +181,33 @@ TEST_CASE("a report escapes hostile names and keeps secrets redacted", "[e2e][re
   CHECK(html.find("spark.ssl.keyStorePassword") != std::string::npos);
   CHECK(html.find("*********(redacted)") != std::string::npos);
   requireCleanInBrowser(page, "hostile");
+}
+
+TEST_CASE("report --redact-keys shows hot keys as stable hashes and stores the real ones", "[e2e][report][safety]") {
+  TempDir dir;
+  const std::string key = "customer-4711@example.com";
+  writeFile(dir / "app-keys", skewedShuffleLog("app-keys", "keys", key));
+  writeSmallDataRules(dir / "rules");
+  std::string db = (dir / "store.db").string();
+  fs::path page = dir / "redacted.html";
+  CommandResult reported = runJobtuner({"--db", db, "report", (dir / "app-keys").string(), "-o", page.string(), "--redact-keys",
+                                        "--rules", (dir / "rules").string()},
+                                       dir / "home");
+  INFO(reported.out << reported.err);
+  REQUIRE(reported.exitCode == 0);
+  std::string html = readFile(page);
+  CHECK(html.find("customer-4711") == std::string::npos);
+  CHECK(html.find(jobtuner::core::hashedKey(key)) != std::string::npos);
+  CHECK(jobtuner::core::hashedKey(key) == jobtuner::core::hashedKey(key));
+  CHECK(jobtuner::core::hashedKey(key) != jobtuner::core::hashedKey("customer-4712@example.com"));
+  // The findings the report's analysis stored still name the key.
+  CommandResult findings = runJobtuner({"--db", db, "findings", "--json"}, dir / "home");
+  REQUIRE(findings.exitCode == 0);
+  CHECK(findings.out.find(key) != std::string::npos);
+  // Without the flag the key is shown.
+  reported = runJobtuner({"--db", db, "report", "app-keys", "-o", page.string(), "--rules", (dir / "rules").string()}, dir / "home");
+  REQUIRE(reported.exitCode == 0);
+  CHECK(readFile(page).find("customer-4711@example.com") != std::string::npos);
 }
 
 TEST_CASE("report: bad targets and outputs get a clear error and write nothing", "[e2e][report][errors]") {
