@@ -5,6 +5,10 @@
 // object with what it saw.
 //
 //   node tests/browser/check_page.mjs PAGE.html --screenshot OUT.png [--width 1280 --height 800] [--mobile]
+//                                   [--viewport-only]
+//
+// The screenshot is of the whole page, except with --mobile or --viewport-only: a long page at a
+// phone's pixel density makes an image Chromium takes tens of seconds to encode.
 //
 // Exit 0: the page passed; 1: the check failed (the JSON says why); 2: harness error (bad
 // arguments, Chromium or puppeteer-core missing, page missing, timeout), explained on stderr.
@@ -16,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const USAGE =
-  'usage: node check_page.mjs PAGE.html --screenshot OUT.png [--width 1280 --height 800] [--mobile]';
+  'usage: node check_page.mjs PAGE.html --screenshot OUT.png [--width 1280 --height 800] [--mobile] [--viewport-only]';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -36,7 +40,7 @@ class HarnessError extends Error {}
 class UsageError extends HarnessError {}
 
 function parseArgs(argv) {
-  const options = { page: null, screenshot: null, width: null, height: null, mobile: false };
+  const options = { page: null, screenshot: null, width: null, height: null, mobile: false, viewportOnly: false };
   const number = (flag, value) => {
     if (value === undefined || !/^[1-9][0-9]{0,4}$/.test(value)) {
       throw new UsageError(`${flag} needs a positive whole number of pixels, got '${value ?? ''}'`);
@@ -54,6 +58,8 @@ function parseArgs(argv) {
       options.height = number(arg, argv[++i]);
     } else if (arg === '--mobile') {
       options.mobile = true;
+    } else if (arg === '--viewport-only') {
+      options.viewportOnly = true;
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -246,6 +252,9 @@ async function main() {
         eventHandlerAttributes: all.filter((element) =>
           Array.from(element.attributes).some((attribute) => attribute.name.toLowerCase().startsWith('on'))).length,
         svgs: document.querySelectorAll('svg').length,
+        // The page scrolls sideways as a whole: on a phone, content is cut or tiny. Wide tables
+        // scroll inside their own box and do not count.
+        horizontalOverflow: document.documentElement.scrollWidth > window.innerWidth + 1,
       };
     });
     result.title = facts.title;
@@ -254,9 +263,10 @@ async function main() {
       images: facts.images,
       eventHandlerAttributes: facts.eventHandlerAttributes,
       svgs: facts.svgs,
+      horizontalOverflow: facts.horizontalOverflow,
     };
 
-    await tab.screenshot({ path: screenshot, fullPage: true, type: 'png' });
+    await tab.screenshot({ path: screenshot, fullPage: !(options.mobile || options.viewportOnly), type: 'png' });
     result.screenshot = screenshot;
   };
 

@@ -24,16 +24,22 @@ fs::path screenshotPath(const std::string& name) {
   return dir / (name + ".png");
 }
 
+/// Opens the page on a laptop-sized screen and on a phone: no console error, dialog or request, one
+/// script of its own, and on the phone nothing wider than the screen.
 void requireCleanInBrowser(const fs::path& page, const std::string& name) {
   if (!requireBrowser()) return;
-  BrowserCheck check = checkPageInBrowser(page, screenshotPath(name));
-  INFO(check.result.dump(2) << check.err);
-  CHECK(check.exitCode == 0);
-  CHECK(check.ok);
-  CHECK(check.result["dom"]["scripts"] == 1);
-  CHECK(check.result["dom"]["images"] == 0);
-  CHECK(check.result["dom"]["eventHandlerAttributes"] == 0);
-  CHECK(fs::file_size(screenshotPath(name)) > 0);
+  for (bool mobile : {false, true}) {
+    std::string shot = name + (mobile ? "-phone" : "");
+    BrowserCheck check = checkPageInBrowser(page, screenshotPath(shot), mobile);
+    INFO(shot << ": " << check.result.dump(2) << check.err);
+    CHECK(check.exitCode == 0);
+    CHECK(check.ok);
+    CHECK(check.result["dom"]["scripts"] == 1);
+    CHECK(check.result["dom"]["images"] == 0);
+    CHECK(check.result["dom"]["eventHandlerAttributes"] == 0);
+    CHECK(check.result["dom"]["horizontalOverflow"] == false);
+    CHECK(fs::file_size(screenshotPath(shot)) > 0);
+  }
 }
 
 /// The rule parameters that let a small test run show skew, as a user would set them.

@@ -17,7 +17,8 @@ struct BrowserCheck {
   bool ok = false;          // exit code 0 and "ok": true
   nlohmann::json result;    // check_page.mjs's JSON (null when it printed none): ok, page, title,
                             // consoleErrors, consoleWarnings, pageErrors, dialogs, externalRequests,
-                            // dom {scripts, images, eventHandlerAttributes, svgs}, screenshot
+                            // dom {scripts, images, eventHandlerAttributes, svgs,
+                            // horizontalOverflow}, screenshot
   std::string err;          // its stderr
 };
 
