@@ -222,7 +222,12 @@ AppMeasurements measureApp(const collector::Store& store, const std::string& app
     if (m.runtime) m.peakExecutorMemoryBytes = std::max(m.peakExecutorMemoryBytes, stage.maxPeakExecutionMemoryBytes * m.executorCores);
     m.stages.push_back(std::move(stage));
   }
+  // The driver's heap is sized by spark.driver.memory: its peak says nothing of the executors',
+  // unless it is the only one (local mode, where the driver runs the tasks).
+  bool onlyDriver = std::all_of(m.app.executors.begin(), m.app.executors.end(),
+                                [](const core::Executor& executor) { return executor.executorId == "driver"; });
   for (const core::Executor& executor : m.app.executors) {
+    if (executor.executorId == "driver" && !onlyDriver) continue;
     if (executor.peakMetrics) m.peakExecutorMemoryBytes = std::max(m.peakExecutorMemoryBytes, executor.peakMetrics->values[0]);
   }
   return m;

@@ -25,8 +25,8 @@ constexpr double kAxisRoom = 34;
 constexpr double kMinTaskPx = 1;      // a task shorter than a pixel still shows
 constexpr double kMinMarkerPx = 2;
 constexpr double kMinColumnPx = 2;
-constexpr double kLabelledLanePx = 11;
-constexpr double kMergeableFillDifference = 0.05;  // neighbouring columns this alike in busy share merge  // below, only an executor's first lane is labelled
+constexpr double kLabelledLanePx = 11;  // below, only an executor's first lane is labelled
+constexpr double kMergeableFillDifference = 0.05;  // neighbouring columns this alike in busy share merge
 // Beyond this, the cores an executor claims are not believed (a damaged log): its lanes are the
 // ones its tasks needed.
 constexpr int32_t kMostCredibleCores = 1024;
@@ -271,8 +271,9 @@ struct Cell {
 
 void TimelineBuilder::drawMergedColumns() {
   const double plotWidth = kPlotRight - kPlotLeft;
-  columnPx_ = std::max(kMinColumnPx, std::ceil(static_cast<double>(rows_.size()) * plotWidth / static_cast<double>(limits_.maxCells)));
-  const size_t columns = static_cast<size_t>(std::ceil(plotWidth / columnPx_));
+  const double cellBudget = static_cast<double>(std::max<size_t>(1, limits_.maxCells));
+  columnPx_ = std::clamp(std::ceil(static_cast<double>(rows_.size()) * plotWidth / cellBudget), kMinColumnPx, plotWidth);
+  const size_t columns = std::max<size_t>(1, static_cast<size_t>(std::ceil(plotWidth / columnPx_)));
   const double columnMs = static_cast<double>(frame_.spanMs) * columnPx_ / plotWidth;
   std::vector<Cell> cells(rows_.size() * columns);
   auto columnOf = [&](double ms) { return std::min(columns - 1, static_cast<size_t>(std::max(0.0, ms / columnMs))); };
@@ -324,16 +325,17 @@ void TimelineBuilder::drawMergedColumns() {
       std::vector<std::pair<int32_t, double>> stages(stageMs.begin(), stageMs.end());
       std::stable_sort(stages.begin(), stages.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
       std::string stageList;
-      for (size_t i = 0; i < stages.size() && i < 4; ++i) stageList += (i ? ", " : "") + std::to_string(stages[i].first);
-      if (stages.size() > 4) stageList += fmt::format(" and {} more", stages.size() - 4);
+      for (size_t i = 0; i < stages.size() && i < 3; ++i) stageList += (i ? ", " : "") + std::to_string(stages[i].first);
+      if (stages.size() > 3) stageList += fmt::format(" and {} more", stages.size() - 3);
       const double x = kPlotLeft + static_cast<double>(c) * columnPx_;
       const double w = std::min(static_cast<double>(end - c) * columnPx_, kPlotRight - x);
       const double h = std::max(1.0, std::min(1.0, busyMs / (capacityMs * static_cast<double>(end - c))) * (row.height - 1));
-      std::string title = fmt::format("{}, stage{} {}; {:.0f}% of {} busy; {} to {}", countOf(tasks, "task"),
-                                      stages.size() == 1 ? "" : "s", stageList,
-                                      100.0 * std::min(1.0, busyMs / (capacityMs * static_cast<double>(end - c))),
-                                      countOf(static_cast<int64_t>(row.capacity), "slot"),
-                                      shortDuration(static_cast<double>(c) * columnMs), shortDuration(static_cast<double>(end) * columnMs));
+      const std::string from = shortDuration(static_cast<double>(c) * columnMs);
+      const std::string to = shortDuration(static_cast<double>(end) * columnMs);
+      std::string title = fmt::format("{}, stage{} {}; {:.0f}% busy{}; {}", countOf(tasks, "task"), stages.size() == 1 ? "" : "s",
+                                      stageList, 100.0 * std::min(1.0, busyMs / (capacityMs * static_cast<double>(end - c))),
+                                      row.capacity == 1 ? "" : " of " + countOf(static_cast<int64_t>(row.capacity), "slot"),
+                                      from == to ? "at " + from : from + " to " + to);
       chart_.rects.push_back({x, row.y + row.height - h, w, h, stageClass(stage), std::move(title)});
       stagesUsed_.insert(stage);
       c = end;

@@ -19,7 +19,7 @@ struct TimelineLimits {
   size_t maxTasksDrawn = 2500;  // beyond, lanes are merged into pixel columns
   size_t maxLanes = 64;         // beyond, several executors (all their slots) share a row
   size_t maxMarkers = 500;      // failed or speculative tasks marked one by one when merged
-  size_t maxCells = 12000;      // merged columns over all rows: widens the columns when exceeded
+  size_t maxCells = 8000;       // merged columns over all rows: widens the columns when exceeded
 };
 
 /// id "chart-timeline".

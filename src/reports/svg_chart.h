@@ -56,7 +56,7 @@ struct SvgChart {
 };
 
 /// Every CSS class a chart may use; the template's stylesheet styles each of them.
-inline constexpr std::array<std::string_view, 30> kChartClasses = {
+inline constexpr std::array<std::string_view, 33> kChartClasses = {
     // Stages, by stageClass().
     "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9",
     // Tasks: failed or killed (red outline), speculative (dashed outline), no end recorded.
@@ -66,7 +66,9 @@ inline constexpr std::array<std::string_view, 30> kChartClasses = {
     // Marks.
     "limit", "box", "whisker", "median", "outlier", "bar", "hot", "spill-memory", "spill-disk", "gc", "peak",
     // An executor's end: lost against the app's will, or removed on purpose before the app ended.
-    "lost", "removed"};
+    "lost", "removed",
+    // Sparklines: the trend line, a run, the latest run.
+    "trend", "point", "last-point"};
 
 /// The categorical colour of a stage, "c0".."c9", so a stage has one colour in every chart.
 std::string stageClass(int32_t stageId);

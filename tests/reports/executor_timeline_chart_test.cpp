@@ -179,7 +179,7 @@ TEST_CASE("100,000 tasks merge into pixel columns and stay a small page", "[repo
   std::vector<core::TaskAttempt> tasks = manyTasks(100'000, 3'600'000);
   SvgChart chart = executorTimelineChart(app, tasks);
   checkChartInvariants(chart);
-  CHECK(chart.caption.find("Tasks merged into 5-pixel columns: 100,000 tasks") != std::string::npos);
+  CHECK(chart.caption.find("Tasks merged into 7-pixel columns: 100,000 tasks") != std::string::npos);
   CHECK(chart.caption.find("500 of 1,500 (capped)") != std::string::npos);
   checkLanesDoNotOverlap([&] {
     SvgChart cells = chart;  // the merged columns alone: markers lie over them on purpose
@@ -208,4 +208,36 @@ TEST_CASE("past the lane cap, executors share rows", "[reports]") {
   CHECK(rows.size() == 50);
   CHECK(hasText(chart, "exec 1 … 4"));
   CHECK(rectsWith(chart, "failed").size() == 1);
+}
+
+TEST_CASE("limits at their extremes still give a valid timeline", "[reports]") {
+  core::AppAttempt app = sampleApp(3, 2, 10'000);
+  std::vector<core::TaskAttempt> tasks;
+  for (int i = 0; i < 30; ++i) tasks.push_back(sampleTask(i, i % 4, i, std::to_string(i % 3 + 1), i * 100, 2'000));
+  tasks[4].status = core::TaskStatus::Failed;
+  for (const TimelineLimits& limits : {TimelineLimits{0, 0, 0, 0}, TimelineLimits{0, 1, 1, 1}, TimelineLimits{1'000'000, 1'000'000, 1'000'000, 1'000'000}}) {
+    SvgChart chart = executorTimelineChart(app, tasks, limits);
+    checkChartInvariants(chart);
+    CHECK(!chart.rects.empty());
+  }
+}
+
+TEST_CASE("a timeline no two neighbouring columns of which merge stays under 1.5 MB", "[reports]") {
+  // Every task of its own stage and as long as a column or two: nothing merges, every cell is drawn.
+  core::AppAttempt app = sampleApp(16, 4, 100'000);
+  std::vector<core::TaskAttempt> tasks;
+  for (int64_t i = 0; i < 100'000; ++i) {
+    int64_t slot = i % 64, round = i / 64;
+    core::TaskAttempt task = sampleTask(i, static_cast<int32_t>(i % 97), static_cast<int32_t>(i), std::to_string(slot / 4 + 1),
+                                        round * 64, 40 + (i % 3) * 10);
+    task.status = i % 50 == 0 ? core::TaskStatus::Failed : core::TaskStatus::Success;
+    task.failureMessage = i % 50 == 0 ? std::string(300, 'e') : "";
+    tasks.push_back(task);
+  }
+  SvgChart chart = executorTimelineChart(app, tasks);
+  checkChartInvariants(chart);
+  const size_t bytes = toJson(chart).dump().size();
+  INFO("timeline JSON bytes: " << bytes << " in " << chart.rects.size() << " rects");
+  CHECK(chart.rects.size() > 7'000);
+  CHECK(bytes < 1'500'000);
 }

@@ -4,6 +4,7 @@
 
 #include "reports/content_security_policy.h"
 #include "reports/report_templates.h"
+#include "reports/svg_chart.h"
 
 using jobtuner::reports::escapeHtml;
 using jobtuner::reports::renderPage;
@@ -53,4 +54,15 @@ TEST_CASE("a page's policy hashes exactly the style and script it inlines", "[re
   std::string page = renderPage("page_head.mustache", json{{"pageTitle", "t"}, {"version", "1"}});
   CHECK(page.find("<style>" + css + "</style>") != std::string::npos);
   CHECK(page.find(escapeHtml(jobtuner::reports::contentSecurityPolicy(js, css))) != std::string::npos);
+}
+
+TEST_CASE("the stylesheet styles every class a chart may use", "[reports]") {
+  std::string css;
+  for (const auto& file : jobtuner::reports::reportTemplateFiles()) {
+    if (file.name == "report.css") css = file.text;
+  }
+  for (std::string_view name : jobtuner::reports::kChartClasses) {
+    INFO(name);
+    CHECK(css.find("." + std::string(name) + "{") != std::string::npos);
+  }
 }
