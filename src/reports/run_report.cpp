@@ -28,6 +28,7 @@ using analyzers::Severity;
 // Rules whose evidence is how a stage's shuffle is spread over its partitions: their stage gets a
 // partition chart, and the finding links to it.
 const std::set<std::string> kSkewRules = {"task-duration-skew", "hot-key", "shuffle-read-skew"};
+constexpr size_t kMostPartitionCharts = 12;
 
 std::string money(const advisor::Advice& advice, double value) {
   return value < 0.01 ? fmt::format("{}{:.5f}", advice.currency, value) : fmt::format("{}{:.2f}", advice.currency, value);
@@ -63,7 +64,7 @@ std::string chartFor(const Finding& finding, const std::map<std::string, std::st
   return id("timeline");
 }
 
-json headerContext(const advisor::StoredAppAdvice& result, const std::vector<core::TaskAttempt>& tasks) {
+json headerContext(const advisor::StoredAppAdvice& result, const std::vector<core::TaskAttempt>& tasks, const std::string& version) {
   const advisor::AppMeasurements& measured = result.measured;
   const core::AppAttempt& app = measured.app;
   int64_t failedTasks = std::count_if(tasks.begin(), tasks.end(), [](const core::TaskAttempt& task) {
@@ -94,8 +95,8 @@ json headerContext(const advisor::StoredAppAdvice& result, const std::vector<cor
                            advice.changes.size() == 1 ? "" : "s", seconds(advice.prediction.wallS),
                            seconds(advice.prediction.currentWallS));
   }
-  std::string source = app.source == core::AppSource::Runtime ? "jobtuner runtime " + app.engineVersion
-                                                              : "Spark " + app.engineVersion;
+  // The runtime's log names the Spark version whose format it writes; its own version is ours.
+  std::string source = app.source == core::AppSource::Runtime ? "jobtuner runtime " + version : "Spark " + app.engineVersion;
   return {{"name", app.name.empty() ? app.appId : app.name},
           {"appId", app.appId},
           {"attemptId", app.attemptId},
@@ -253,10 +254,16 @@ json stagesContext(const core::AppAttempt& app, const std::vector<core::TaskAtte
   return rows;
 }
 
-/// The stages whose shuffle a skew finding points at, each with its last attempt.
+/// The stages whose shuffle a skew finding points at, each with its last attempt, in the order of
+/// the findings (most severe first), at most kMostPartitionCharts: an app with dozens of skewed
+/// stages gets the worst ones charted, and the other findings link to the task-duration chart.
 std::vector<std::pair<int32_t, int32_t>> skewedStages(const core::AppAttempt& app, const std::vector<Finding>& findings) {
   std::vector<std::pair<int32_t, int32_t>> result;
-  for (const Finding& finding : findings) {
+  std::vector<const Finding*> bySeverity;
+  for (const Finding& finding : findings) bySeverity.push_back(&finding);
+  std::stable_sort(bySeverity.begin(), bySeverity.end(), [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+  for (const Finding* found : bySeverity) {
+    const Finding& finding = *found;
     if (!kSkewRules.count(finding.ruleId) || !finding.scope.stageId) continue;
     int32_t stageId = *finding.scope.stageId;
     int32_t attempt = finding.scope.stageAttempt.value_or(0);
@@ -266,6 +273,7 @@ std::vector<std::pair<int32_t, int32_t>> skewedStages(const core::AppAttempt& ap
     if (std::find_if(result.begin(), result.end(), [&](const auto& item) { return item.first == stageId; }) == result.end()) {
       result.emplace_back(stageId, attempt);
     }
+    if (result.size() == kMostPartitionCharts) break;
   }
   return result;
 }
@@ -313,7 +321,7 @@ json runReportContext(const RunReportInput& input) {
   json context = {{"pageTitle", fmt::format("{} — jobtuner report", app.name.empty() ? app.appId : app.name)},
                   {"version", input.version},
                   {"generated", core::formatTimestampMs(input.generatedAtMs)},
-                  {"header", headerContext(result, tasks)},
+                  {"header", headerContext(result, tasks, input.version)},
                   {"findingGroups", findingGroupsContext(result.findings, chartIds, chartTitles)},
                   {"advice", adviceContext(result.advice)},
                   {"stages", stagesContext(app, tasks)},
