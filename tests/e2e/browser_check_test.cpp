@@ -130,3 +130,19 @@ TEST_CASE("browser check reports a missing page as a harness error", "[e2e][brow
   CHECK_THAT(check.err, Catch::Contains("page not found"));
   CHECK_FALSE(fs::exists(screenshot));
 }
+
+TEST_CASE("browser check fails a page whose policy blocks its own data: image", "[e2e][browser]") {
+  if (!requireBrowser()) return;
+  // data: URLs never leave the page, so the harness lets them through; what fails the check is
+  // the Content-Security-Policy blocking one, as a report's policy blocks any image.
+  TempDir dir;
+  writeFile(dir / "data-image.html",
+            "<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"><title>data</title>"
+            "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==\" alt=\"\">\n");
+  BrowserCheck check = checkPageInBrowser(dir / "data-image.html", screenshotPath("data-image"));
+  INFO(check.result.dump(2) << check.err);
+  CHECK(check.exitCode == 1);
+  CHECK_FALSE(check.ok);
+  CHECK(anyContains(check.result["consoleErrors"], "Content Security Policy"));
+  CHECK(check.result["externalRequests"].empty());
+}
