@@ -196,8 +196,19 @@ async function main() {
       handleSIGTERM: true,
       handleSIGHUP: true,
     });
-    const tab = (await browser.pages())[0] ?? (await browser.newPage());
-    await tab.setViewport(viewportFor(options));
+    // A tab of our own: the one Chromium starts with may not be attached yet, and setting a mobile
+    // viewport reloads the tab ("Protocol error (Page.reload): Not attached to an active page").
+    const tab = await browser.newPage();
+    for (let attempt = 1; ; ++attempt) {
+      try {
+        await tab.setViewport(viewportFor(options));
+        break;
+      } catch (error) {
+        // On a loaded machine the reload can still find the tab detaching from about:blank.
+        if (attempt === 3 || !String(error && error.message).includes('Not attached')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
 
     tab.on('console', (message) => {
       const location = message.location();
