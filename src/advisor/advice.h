@@ -63,6 +63,9 @@ struct Advice {
 /// "converged"}
 nlohmann::ordered_json adviceJson(const Advice& advice, const std::string& target);
 
+/// An amount in the configured currency: "$0.00013" below a cent, "$5.02" above.
+std::string formatMoney(const std::string& currency, double value);
+
 /// The advice as text for a terminal.
 std::string adviceText(const Advice& advice);
 

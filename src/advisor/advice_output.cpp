@@ -11,9 +11,7 @@ namespace jobtuner::advisor {
 
 namespace {
 
-std::string money(const Advice& advice, double value) {
-  return value < 0.01 ? fmt::format("{}{:.5f}", advice.currency, value) : fmt::format("{}{:.2f}", advice.currency, value);
-}
+std::string money(const Advice& advice, double value) { return formatMoney(advice.currency, value); }
 
 /// The Spark property lines of the changes: settings with a Spark key, and Spark-only ones.
 std::vector<std::pair<std::string, std::string>> sparkLines(const Advice& advice, std::vector<std::string>& withoutKey) {
@@ -34,6 +32,10 @@ std::vector<std::pair<std::string, std::string>> sparkLines(const Advice& advice
 }
 
 }  // namespace
+
+std::string formatMoney(const std::string& currency, double value) {
+  return value < 0.01 ? fmt::format("{}{:.5f}", currency, value) : fmt::format("{}{:.2f}", currency, value);
+}
 
 nlohmann::ordered_json adviceJson(const Advice& advice, const std::string& target) {
   nlohmann::ordered_json changes = nlohmann::ordered_json::array();

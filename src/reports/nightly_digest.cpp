@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "advisor/advice.h"
 #include "advisor/run_history.h"
 #include "advisor/stored_app_advice.h"
 #include "analyzers/analysis.h"
@@ -37,10 +38,6 @@ const analyzers::Finding* worstOf(const std::vector<analyzers::Finding>& finding
   return worst;
 }
 
-std::string money(const std::string& currency, double value) {
-  return value < 0.01 ? fmt::format("{}{:.5f}", currency, value) : fmt::format("{}{:.2f}", currency, value);
-}
-
 json appRow(const AppEntry& entry, const std::string& currency) {
   const analyzers::Finding* worst = worstOf(entry.findings);
   std::string status = !entry.row.completed ? "incomplete" : entry.measured.succeeded ? "succeeded" : "failed";
@@ -56,7 +53,7 @@ json appRow(const AppEntry& entry, const std::string& currency) {
           {"durationMs", entry.measured.wallMs},
           {"duration", entry.measured.wallMs > 0 ? core::formatDurationMs(entry.measured.wallMs) : "-"},
           {"costValue", entry.measured.cost},
-          {"cost", money(currency, entry.measured.cost)},
+          {"cost", advisor::formatMoney(currency, entry.measured.cost)},
           {"worstRank", worst ? static_cast<int>(worst->severity) : 0},
           {"worstSeverity", worst ? analyzers::toString(worst->severity) : "none"},
           {"worstTitle", worst ? worst->title : "no finding"},
@@ -140,7 +137,7 @@ json digestContext(collector::Store& store, const DigestInput& input, const std:
       const advisor::RunRecord& run = history[i];
       wall.push_back({run.wallMs / 1000.0, fmt::format("{}: {}{}", run.appId, core::formatDurationMs(run.wallMs), run.succeeded ? "" : ", failed"),
                       !run.succeeded});
-      cost.push_back({run.cost, fmt::format("{}: {}", run.appId, money(currency, run.cost)), !run.succeeded});
+      cost.push_back({run.cost, fmt::format("{}: {}", run.appId, advisor::formatMoney(currency, run.cost)), !run.succeeded});
       if (i + 1 < history.size() && run.succeeded) {
         earlierWall.push_back(run.wallMs / 1000.0);
         earlierSucceeded = true;
@@ -154,7 +151,7 @@ json digestContext(collector::Store& store, const DigestInput& input, const std:
                 {"runs", history.size()},
                 {"latestApp", latest.appId},
                 {"latestWall", core::formatDurationMs(latest.wallMs)},
-                {"latestCost", money(currency, latest.cost)},
+                {"latestCost", advisor::formatMoney(currency, latest.cost)},
                 {"wallTrend", chartJson(trendSparkline(wall, "trend-wall-" + slug, "wall time"))},
                 {"costTrend", chartJson(trendSparkline(cost, "trend-cost-" + slug, "cost"))},
                 {"regressed", regressed},
@@ -179,7 +176,7 @@ json digestContext(collector::Store& store, const DigestInput& input, const std:
   std::string summary = fmt::format("{} app{} ran since {}: {} failed, {} finding{} at moderate or worse, {} job{} regressed; {} in all.",
                                     apps.size(), apps.size() == 1 ? "" : "s", core::formatTimestampMs(input.sinceMs), failed,
                                     ranked.size(), ranked.size() == 1 ? "" : "s", regressions, regressions == 1 ? "" : "s",
-                                    money(currency, totalCost));
+                                    advisor::formatMoney(currency, totalCost));
   return {{"pageTitle", fmt::format("jobtuner digest, last {}", input.windowText)},
           {"version", input.version},
           {"generated", core::formatTimestampMs(input.nowMs)},

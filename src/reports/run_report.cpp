@@ -30,9 +30,7 @@ using analyzers::Severity;
 const std::set<std::string> kSkewRules = {"task-duration-skew", "hot-key", "shuffle-read-skew"};
 constexpr size_t kMostPartitionCharts = 12;
 
-std::string money(const advisor::Advice& advice, double value) {
-  return value < 0.01 ? fmt::format("{}{:.5f}", advice.currency, value) : fmt::format("{}{:.2f}", advice.currency, value);
-}
+std::string money(const advisor::Advice& advice, double value) { return advisor::formatMoney(advice.currency, value); }
 
 std::string seconds(double value) { return core::formatDurationMs(static_cast<int64_t>(value * 1000)); }
 
