@@ -85,13 +85,17 @@ const StageMeasurement* AppMeasurements::stage(int32_t stageId) const {
   return nullptr;
 }
 
-std::vector<core::ShuffleKey> AppMeasurements::keysReadBy(const StageMeasurement& stage) const {
+std::vector<core::ShuffleKey> keysReadBy(const core::AppAttempt& app, const std::vector<int32_t>& parents) {
   std::vector<core::ShuffleKey> keys;
   for (const core::ShuffleKey& key : app.shuffleKeys) {
-    if (std::find(stage.parents.begin(), stage.parents.end(), key.stageId) != stage.parents.end()) keys.push_back(key);
+    if (std::find(parents.begin(), parents.end(), key.stageId) != parents.end()) keys.push_back(key);
   }
   std::stable_sort(keys.begin(), keys.end(), [](const core::ShuffleKey& a, const core::ShuffleKey& b) { return a.bytes > b.bytes; });
   return keys;
+}
+
+std::vector<core::ShuffleKey> AppMeasurements::keysReadBy(const StageMeasurement& stage) const {
+  return advisor::keysReadBy(app, stage.parents);
 }
 
 std::optional<MemoryKill> parseMemoryKill(const std::string& reason) {

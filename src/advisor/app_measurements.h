@@ -97,6 +97,10 @@ struct AppMeasurements {
   std::vector<core::ShuffleKey> keysReadBy(const StageMeasurement& stage) const;
 };
 
+/// The heaviest keys of the shuffles written by `parents` (the stages a stage reads from), heaviest
+/// (by bytes) first; a key two shuffles share is listed once per shuffle.
+std::vector<core::ShuffleKey> keysReadBy(const core::AppAttempt& app, const std::vector<int32_t>& parents);
+
 /// Reads an app attempt and its tasks from the store. Throws core::UserError if it is not stored.
 AppMeasurements measureApp(const collector::Store& store, const std::string& appId, const std::string& attemptId,
                            const Prices& prices);

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "advisor/app_measurements.h"
 #include "core/task_summary.h"
 #include "reports/chart_axes.h"
 #include "reports/chart_labels.h"
@@ -55,12 +56,8 @@ std::vector<Partition> partitionsOf(const std::vector<core::TaskAttempt>& tasks,
 
 /// The keys the runtime sketched for the shuffles this stage reads (written by its parent
 /// stages), heaviest first, each key once.
-std::vector<core::ShuffleKey> keysReadBy(const core::AppAttempt& app, const std::vector<int32_t>& parents) {
-  std::vector<core::ShuffleKey> keys;
-  for (const core::ShuffleKey& key : app.shuffleKeys) {
-    if (std::find(parents.begin(), parents.end(), key.stageId) != parents.end()) keys.push_back(key);
-  }
-  std::stable_sort(keys.begin(), keys.end(), [](const core::ShuffleKey& a, const core::ShuffleKey& b) { return a.bytes > b.bytes; });
+std::vector<core::ShuffleKey> distinctKeysReadBy(const core::AppAttempt& app, const std::vector<int32_t>& parents) {
+  std::vector<core::ShuffleKey> keys = advisor::keysReadBy(app, parents);
   std::set<std::string> seen;
   std::erase_if(keys, [&](const core::ShuffleKey& key) { return !seen.insert(key.key).second; });
   return keys;
@@ -196,7 +193,7 @@ SvgChart partitionBytesChart(const core::AppAttempt& app, const std::vector<core
   const core::StageAttempt* stage = findStageAttempt(app, stageId, stageAttemptId);
   std::string keysText;
   if (stage && !stage->parentIds.empty()) {
-    std::vector<core::ShuffleKey> keys = keysReadBy(app, stage->parentIds);
+    std::vector<core::ShuffleKey> keys = distinctKeysReadBy(app, stage->parentIds);
     keysText = heaviestKeysText(keys, shuffleBytes(tasks, stage->parentIds, totalRead));
   }
   if (!keysText.empty()) chart.texts.push_back({kPlotLeft, 14, "start", "label", keysText});
