@@ -279,6 +279,10 @@ TEST_CASE("the digest lists the window's apps, the worst findings, each job's tr
 
   CommandResult withTarget = runJobtuner({"--db", db, "report", "--digest", "app-old", "-o", page.string()}, dir / "home");
   CHECK(withTarget.exitCode == 2);
+  CHECK(withTarget.err.find("--digest covers every app in the window, and 'app-old' names one") != std::string::npos);
+  CommandResult noTarget = runJobtuner({"--db", db, "report", "-o", page.string()}, dir / "home");
+  CHECK(noTarget.exitCode == 2);
+  CHECK(noTarget.err.find("report needs the run or app to report on") != std::string::npos);
   CommandResult badSince = runJobtuner({"--db", db, "report", "--digest", "--since", "yesterday", "-o", page.string()}, dir / "home");
   CHECK(badSince.exitCode == 2);
   CHECK(badSince.err.find("yesterday") != std::string::npos);
